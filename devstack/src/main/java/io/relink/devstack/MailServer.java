@@ -1,0 +1,93 @@
+package io.relink.devstack;
+
+import java.util.Arrays;
+import java.util.List;
+
+import com.icegreen.greenmail.store.FolderException;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+
+import jakarta.mail.Address;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+
+/**
+ * A real SMTP server (GreenMail) on a loopback port that stays the same across {@link #stop()} and
+ * {@link #start()}, so a test can take the server away and bring it back. Tests read delivered mail back.
+ */
+public final class MailServer implements AutoCloseable {
+    private final int port;
+    private GreenMail greenMail;
+
+    public MailServer() {
+        this(KafkaBroker.freePort());
+    }
+
+    public MailServer(int port) {
+        this.port = port;
+    }
+
+    public synchronized MailServer start() {
+        if (greenMail == null) {
+            greenMail = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+            greenMail.start();
+        }
+        return this;
+    }
+
+    /** Stops accepting connections; mail received so far is forgotten. */
+    public synchronized void stop() {
+        if (greenMail != null) {
+            greenMail.stop();
+            greenMail = null;
+        }
+    }
+
+    public String host() {
+        return "127.0.0.1";
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public synchronized boolean isRunning() {
+        return greenMail != null;
+    }
+
+    /** Every message delivered since the server last started. */
+    public synchronized List<MimeMessage> receivedMessages() {
+        return greenMail == null ? List.of() : List.of(greenMail.getReceivedMessages());
+    }
+
+    /** Messages delivered to one recipient. */
+    public List<MimeMessage> messagesTo(String address) {
+        return receivedMessages().stream().filter(m -> isAddressedTo(m, address)).toList();
+    }
+
+    private static boolean isAddressedTo(MimeMessage message, String address) {
+        try {
+            Address[] recipients = message.getAllRecipients();
+            return recipients != null && Arrays.stream(recipients)
+                    .anyMatch(r -> r instanceof InternetAddress ia && address.equalsIgnoreCase(ia.getAddress()));
+        } catch (MessagingException e) {
+            return false;
+        }
+    }
+
+    public synchronized void purge() {
+        if (greenMail != null) {
+            try {
+                greenMail.purgeEmailFromAllMailboxes();
+            } catch (FolderException e) {
+                throw new IllegalStateException("cannot purge the test mailboxes", e);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}

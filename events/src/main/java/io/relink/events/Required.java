@@ -1,0 +1,21 @@
+package io.relink.events;
+
+/** Checks used by the event records, so an event missing a field fails where it is built or read. */
+final class Required {
+    private Required() {
+    }
+
+    static <T> T field(T value, String name) {
+        if (value == null) {
+            throw new IllegalArgumentException("missing required field '" + name + "'");
+        }
+        return value;
+    }
+
+    static String text(String value, String name) {
+        if (field(value, name).isBlank()) {
+            throw new IllegalArgumentException("field '" + name + "' must not be blank");
+        }
+        return value;
+    }
+}

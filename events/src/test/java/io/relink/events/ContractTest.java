@@ -1,0 +1,162 @@
+package io.relink.events;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaValidatorsConfig;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+
+/**
+ * Guards the wire contract: every event validates against its schema, schema and record name the same
+ * fields, and the committed golden payloads still read and write back unchanged, so that a renamed or
+ * retyped field fails the build.
+ */
+class ContractTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Instant NOW = Instant.parse("2026-11-28T10:15:30.123Z");
+    private static final UUID SCAN = UUID.fromString("0b9e8d7c-6a5b-4c3d-9e2f-1a0b9c8d7e6f");
+
+    static RelinkEvent sample(EventType type) {
+        return switch (type) {
+            case ACCOUNT_DETECTED -> AccountDetected.of(NOW, "acc-1", "jane@contoso.example", "ews", "running", "paid", SCAN);
+            case ACCOUNT_RESOLVED -> AccountResolved.of(NOW, "acc-1", AccountResolved.Reason.GONE, SCAN);
+            case ACCOUNT_NOTIFIED -> AccountNotified.of(NOW, "acc-1", AccountNotified.Kind.INITIAL, 1, "<m1@relink>");
+            case ACCOUNT_MIGRATED -> AccountMigrated.of(NOW, "acc-1", "acc-2", "graph", true);
+        };
+    }
+
+    @ParameterizedTest
+    @EnumSource(EventType.class)
+    void serializedEventValidatesAgainstItsSchema(EventType type) throws IOException {
+        JsonNode written = JSON.readTree(EventCodec.write(sample(type)));
+        assertValid(type, written);
+    }
+
+    @ParameterizedTest
+    @EnumSource(EventType.class)
+    void schemaAndRecordNameTheSameFields(EventType type) {
+        Set<String> recordFields = Arrays.stream(type.payloadType().getRecordComponents())
+                .map(c -> c.getName()).collect(Collectors.toCollection(TreeSet::new));
+        Set<String> schemaFields = new TreeSet<>();
+        schema(type).getSchemaNode().get("properties").fieldNames().forEachRemaining(schemaFields::add);
+        assertEquals(schemaFields, recordFields, "schema " + type.schemaResource() + " and " + type.payloadType().getSimpleName());
+    }
+
+    @ParameterizedTest
+    @EnumSource(EventType.class)
+    void goldenPayloadStillReadsAndWritesBackUnchanged(EventType type) throws IOException {
+        byte[] golden = golden(type);
+        assertValid(type, JSON.readTree(golden));
+
+        RelinkEvent read = EventCodec.read(type.ceType(), golden);
+        assertInstanceOf(type.payloadType(), read);
+        assertEquals(JSON.readTree(golden), JSON.readTree(EventCodec.write(read)),
+                "a golden " + type.ceType() + " must survive a read and a write unchanged");
+    }
+
+    @ParameterizedTest
+    @EnumSource(EventType.class)
+    void unknownFieldsAreIgnoredOnRead(EventType type) throws IOException {
+        ObjectNode withExtras = (ObjectNode) JSON.readTree(golden(type));
+        withExtras.put("addedInALaterRelease", "ignored");
+        withExtras.putObject("nested").put("deep", 1);
+
+        RelinkEvent read = EventCodec.read(type.ceType(), JSON.writeValueAsBytes(withExtras));
+        assertEquals(EventCodec.read(type.ceType(), golden(type)), read);
+    }
+
+    @ParameterizedTest
+    @EnumSource(EventType.class)
+    void payloadWithoutItsAccountIdIsMalformed(EventType type) throws IOException {
+        ObjectNode payload = (ObjectNode) JSON.readTree(golden(type));
+        payload.remove("accountId");
+        MalformedEventException e = assertThrows(MalformedEventException.class,
+                () -> EventCodec.read(type.ceType(), JSON.writeValueAsBytes(payload)));
+        assertTrue(e.getMessage().contains("accountId"), e.getMessage());
+    }
+
+    @Test
+    void wrongTypeOrUnknownEventTypeOrGarbageIsMalformed() throws IOException {
+        ObjectNode notified = (ObjectNode) JSON.readTree(golden(EventType.ACCOUNT_NOTIFIED));
+        notified.put("attempt", "second");
+        assertThrows(MalformedEventException.class,
+                () -> EventCodec.read(EventType.ACCOUNT_NOTIFIED.ceType(), JSON.writeValueAsBytes(notified)));
+        assertThrows(MalformedEventException.class,
+                () -> EventCodec.read("io.relink.account.exploded.v1", golden(EventType.ACCOUNT_DETECTED)));
+        assertThrows(MalformedEventException.class,
+                () -> EventCodec.read(EventType.ACCOUNT_DETECTED.ceType(), "{not json".getBytes(StandardCharsets.UTF_8)));
+        assertThrows(MalformedEventException.class, () -> EventCodec.read(EventType.ACCOUNT_DETECTED.ceType(), new byte[0]));
+    }
+
+    @ParameterizedTest
+    @EnumSource(EventType.class)
+    void kafkaSerdesCarryTheEventAndItsCloudEventsHeaders(EventType type) {
+        RelinkEvent event = sample(type);
+        RecordHeaders headers = new RecordHeaders();
+        CloudEventHeaders.write(headers, event, "/relink/test");
+        byte[] bytes = new EventSerializer().serialize(type.topic(), headers, event);
+
+        assertEquals(event, new EventDeserializer().deserialize(type.topic(), headers, bytes));
+        assertEquals(type.ceType(), CloudEventHeaders.read(headers, CloudEventHeaders.TYPE));
+        assertEquals(event.eventId().toString(), CloudEventHeaders.read(headers, CloudEventHeaders.ID));
+        assertEquals("acc-1", CloudEventHeaders.read(headers, CloudEventHeaders.SUBJECT));
+        assertEquals("2026-11-28T10:15:30.123Z", CloudEventHeaders.read(headers, CloudEventHeaders.TIME));
+        assertEquals("1.0", CloudEventHeaders.read(headers, CloudEventHeaders.SPEC_VERSION));
+        assertThrows(MalformedEventException.class,
+                () -> new EventDeserializer().deserialize(type.topic(), new RecordHeaders(), bytes));
+    }
+
+    @Test
+    void migratedEventNeverCarriesATokenOrCode() {
+        Set<String> fields = Arrays.stream(AccountMigrated.class.getRecordComponents()).map(c -> c.getName().toLowerCase())
+                .collect(Collectors.toSet());
+        assertTrue(fields.stream().noneMatch(f -> f.contains("token") || f.contains("code") || f.contains("secret")), fields.toString());
+    }
+
+    private static void assertValid(EventType type, JsonNode payload) {
+        Set<ValidationMessage> errors = schema(type).validate(payload);
+        assertTrue(errors.isEmpty(), type.ceType() + ": " + errors);
+    }
+
+    private static JsonSchema schema(EventType type) {
+        try (InputStream in = EventType.class.getResourceAsStream(type.schemaResource())) {
+            SchemaValidatorsConfig config = SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
+            return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in, config);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static byte[] golden(EventType type) {
+        String name = "/golden/" + type.schemaResource().substring(type.schemaResource().lastIndexOf('/') + 1);
+        try (InputStream in = ContractTest.class.getResourceAsStream(name)) {
+            return in.readAllBytes();
+        } catch (IOException | NullPointerException e) {
+            throw new IllegalStateException("missing golden file " + name, e);
+        }
+    }
+}
