@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import io.relink.devstack.PostgresServer.Database;
+import io.relink.events.Topics;
 
 /**
  * The real infrastructure one service needs: a Kafka broker, its own fresh PostgreSQL database and an SMTP
@@ -44,6 +45,8 @@ public final class Devstack implements AutoCloseable {
         try {
             mail.start();
             kafka.start();
+            // As production provisions them (deploy/), so no service races a topic's auto-creation.
+            kafka.createTopics(Topics.all());
             return stack;
         } catch (RuntimeException e) {
             stack.close();

@@ -1,7 +1,9 @@
 package io.relink.events;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.time.format.DateTimeFormatter;
+import java.util.UUID;
 
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -26,11 +28,16 @@ public final class CloudEventHeaders {
 
     /** Adds the CloudEvents attributes of {@code event} to {@code headers}; {@code source} names the producer. */
     public static Headers write(Headers headers, RelinkEvent event, String source) {
-        put(headers, ID, event.eventId().toString());
+        return write(headers, event.eventId(), event.type().ceType(), event.occurredAt(), event.accountId(), source);
+    }
+
+    /** The same from stored attributes, as an outbox relay has them. */
+    public static Headers write(Headers headers, UUID id, String ceType, Instant time, String subject, String source) {
+        put(headers, ID, id.toString());
         put(headers, SOURCE, source);
-        put(headers, TYPE, event.type().ceType());
-        put(headers, TIME, DateTimeFormatter.ISO_INSTANT.format(event.occurredAt()));
-        put(headers, SUBJECT, event.accountId());
+        put(headers, TYPE, ceType);
+        put(headers, TIME, DateTimeFormatter.ISO_INSTANT.format(time));
+        put(headers, SUBJECT, subject);
         put(headers, SPEC_VERSION, SPEC_VERSION_1_0);
         put(headers, CONTENT_TYPE, JSON);
         return headers;

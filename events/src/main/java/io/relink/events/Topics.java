@@ -1,5 +1,8 @@
 package io.relink.events;
 
+import java.util.List;
+import java.util.stream.Stream;
+
 /** Kafka topic names from the contract. Every record is keyed by the detected Nylas account id. */
 public final class Topics {
     public static final String ACCOUNTS = "relink.accounts.v1";
@@ -14,5 +17,10 @@ public final class Topics {
 
     public static String deadLetter(String topic) {
         return topic + DLQ_SUFFIX;
+    }
+
+    /** Every topic of the contract with its dead-letter topic, for whoever provisions them. */
+    public static List<String> all() {
+        return Stream.of(ACCOUNTS, NOTIFICATIONS, MIGRATIONS).flatMap(t -> Stream.of(t, deadLetter(t))).toList();
     }
 }
