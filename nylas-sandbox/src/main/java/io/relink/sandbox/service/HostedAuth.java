@@ -1,0 +1,210 @@
+package io.relink.sandbox.service;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.relink.sandbox.config.SandboxConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Nylas hosted authentication: a sign-in approved on the sandbox's page yields a single-use code; exchanging it
+ * migrates the account to OAuth (keeping its id, or, for the configured share, moving it to a new graph account)
+ * and issues a long-lived access token.
+ */
+@ApplicationScoped
+public class HostedAuth {
+    /** A failure in Nylas's error form: HTTP status, {@code type} and {@code message}. */
+    public static final class NylasError extends RuntimeException {
+        private final int status;
+        private final String type;
+
+        public NylasError(int status, String type, String message) {
+            super(message);
+            this.status = status;
+            this.type = type;
+        }
+
+        public int status() {
+            return status;
+        }
+
+        public String type() {
+            return type;
+        }
+    }
+
+    public record TokenResponse(String access_token, String account_id, String email_address, String provider, String token_type) {
+    }
+
+    public record AuthorizeRequest(String clientId, String redirectUri, String responseType, String scopes, String loginHint,
+            String state, String provider) {
+    }
+
+    private record PendingCode(String accountId, String redirectUri, Instant expiresAt) {
+    }
+
+    private static final class IssuedToken {
+        final String token;
+        volatile boolean revoked;
+
+        IssuedToken(String token) {
+            this.token = token;
+        }
+    }
+
+    private final SecureRandom random = new SecureRandom();
+    private final SandboxConfig config;
+    private final AccountStore accounts;
+    private final RequestLog log;
+    private final Map<String, PendingCode> codes = new ConcurrentHashMap<>();
+    private final Map<String, List<IssuedToken>> tokensByAccount = new ConcurrentHashMap<>();
+    private final Map<String, String> downgraded = new ConcurrentHashMap<>();
+    private volatile double newAccountIdShare;
+
+    public HostedAuth(SandboxConfig config, AccountStore accounts, RequestLog log) {
+        this.config = config;
+        this.accounts = accounts;
+        this.log = log;
+        this.newAccountIdShare = config.newAccountIdShare();
+    }
+
+    /** Checks an authorize request; the message says what is wrong, as Nylas's page would. */
+    public void validate(AuthorizeRequest request) {
+        if (!config.clientId().equals(request.clientId())) {
+            throw new NylasError(400, "invalid_request_error", "Unknown client_id.");
+        }
+        if (!"code".equals(request.responseType())) {
+            throw new NylasError(400, "invalid_request_error", "response_type must be 'code'.");
+        }
+        if (request.redirectUri() == null || !config.redirectUris().contains(request.redirectUri())) {
+            throw new NylasError(400, "invalid_request_error", "redirect_uri is not registered for this application.");
+        }
+        if (request.state() != null && request.state().length() > 255) {
+            throw new NylasError(400, "invalid_request_error", "state must be at most 255 characters.");
+        }
+    }
+
+    /** The user allowed access: the redirect to the application with a fresh code. */
+    public String approve(AuthorizeRequest request, String email) {
+        validate(request);
+        Account account = accounts.byEmail(email)
+                .orElseThrow(() -> new NylasError(400, "invalid_request_error", "No account for " + email + " in this sandbox."));
+        String code = randomToken(24);
+        codes.put(code, new PendingCode(account.id(), request.redirectUri(), Instant.now().plus(config.codeLifetime())));
+        log.count("oauth.approved");
+        return redirect(request.redirectUri(), "code", code, request.state());
+    }
+
+    /** The user denied access: the redirect to the application with an error. */
+    public String deny(AuthorizeRequest request) {
+        validate(request);
+        log.count("oauth.denied");
+        return redirect(request.redirectUri(), "error", "access_denied", request.state())
+                + "&error_description=" + encode("The user denied access.");
+    }
+
+    /** {@code POST /oauth/token}: exchanges a code once. */
+    public TokenResponse exchange(String clientId, String clientSecret, String grantType, String code, String redirectUri) {
+        if (!config.clientId().equals(clientId) || !config.clientSecret().equals(clientSecret)) {
+            throw new NylasError(401, "invalid_request_error", "Invalid client credentials.");
+        }
+        if (!"authorization_code".equals(grantType)) {
+            throw new NylasError(400, "invalid_request_error", "grant_type must be 'authorization_code'.");
+        }
+        PendingCode pending = code == null ? null : codes.remove(code);
+        if (pending == null || pending.expiresAt().isBefore(Instant.now())) {
+            log.count("oauth.code-refused");
+            throw new NylasError(400, "invalid_request_error", "Invalid authorization code.");
+        }
+        if (redirectUri != null && !redirectUri.equals(pending.redirectUri())) {
+            throw new NylasError(400, "invalid_request_error", "redirect_uri does not match the authorization request.");
+        }
+        Account before = accounts.byId(pending.accountId())
+                .orElseThrow(() -> new NylasError(400, "invalid_request_error", "The account no longer exists."));
+        Account after = movesToNewId(before)
+                ? accounts.addMovedAccount(before, "graph")
+                : accounts.update(before.id(), a -> a.withAuthenticationType("oauth").withSyncState("running")).orElseThrow();
+        String token = randomToken(30);
+        tokensByAccount.computeIfAbsent(after.id(), id -> new ArrayList<>()).add(new IssuedToken(token));
+        log.count("oauth.token-issued");
+        return new TokenResponse(token, after.id(), after.email(), after.provider(), "bearer");
+    }
+
+    /** {@code revoke-all}: revokes every token of the account but {@code keep}; false when it has none. */
+    public boolean revokeAll(String accountId, String keep) {
+        List<IssuedToken> tokens = tokensByAccount.get(accountId);
+        if (tokens == null || tokens.stream().allMatch(t -> t.revoked || t.token.equals(keep))) {
+            return false;
+        }
+        tokens.stream().filter(t -> !t.token.equals(keep)).forEach(t -> t.revoked = true);
+        log.count("accounts.revoked");
+        return true;
+    }
+
+    public void recordDowngrade(String accountId) {
+        downgraded.put(accountId, Instant.now().toString());
+    }
+
+    public double newAccountIdShare() {
+        return newAccountIdShare;
+    }
+
+    public void changeNewAccountIdShare(double share) {
+        if (share < 0 || share > 1) {
+            throw new IllegalArgumentException("new_account_id_share must be between 0 and 1");
+        }
+        newAccountIdShare = share;
+    }
+
+    /** For inspection: per account id, its tokens and whether each is revoked. */
+    public Map<String, List<Map<String, Object>>> issuedTokens() {
+        Map<String, List<Map<String, Object>>> view = new TreeMap<>();
+        tokensByAccount.forEach((account, tokens) -> view.put(account,
+                tokens.stream().map(t -> Map.<String, Object>of("access_token", t.token, "revoked", t.revoked)).toList()));
+        return view;
+    }
+
+    public List<String> downgradedAccounts() {
+        return downgraded.keySet().stream().sorted().toList();
+    }
+
+    public List<String> revokedAccounts() {
+        return tokensByAccount.entrySet().stream().filter(e -> e.getValue().stream().anyMatch(t -> t.revoked))
+                .map(Map.Entry::getKey).sorted().toList();
+    }
+
+    public void reset() {
+        codes.clear();
+        tokensByAccount.clear();
+        downgraded.clear();
+        newAccountIdShare = config.newAccountIdShare();
+    }
+
+    private boolean movesToNewId(Account account) {
+        long roll = Long.remainderUnsigned(AccountGenerator.mix(account.id().hashCode() ^ config.seed()), 10_000);
+        return roll < Math.round(newAccountIdShare * 10_000);
+    }
+
+    private String randomToken(int bytes) {
+        byte[] b = new byte[bytes];
+        random.nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    private static String redirect(String base, String name, String value, String state) {
+        String url = base + (base.contains("?") ? "&" : "?") + name + "=" + encode(value);
+        return state == null ? url : url + "&state=" + encode(state);
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}

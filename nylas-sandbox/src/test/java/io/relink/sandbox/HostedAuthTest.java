@@ -1,0 +1,158 @@
+package io.relink.sandbox;
+
+import static io.relink.sandbox.SandboxClient.ACCOUNTS;
+import static io.relink.sandbox.SandboxClient.CLIENT_ID;
+import static io.relink.sandbox.SandboxClient.SECRET;
+import static io.relink.sandbox.SandboxClient.asApplication;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+
+@QuarkusTest
+class HostedAuthTest {
+    private static final String REDIRECT = "http://localhost:8083/reauth/callback";
+    private static final Pattern HIDDEN = Pattern.compile("<input type=\"(?:hidden|email)\"[^>]*name=\"([^\"]+)\"[^>]*value=\"([^\"]*)\"");
+
+    private String accountId;
+    private String email;
+
+    @BeforeEach
+    void pickAnAffectedAccount() {
+        SandboxClient.reset();
+        accountId = (String) ((List<?>) SandboxClient.groundTruth().get("affected")).get(0);
+        email = asApplication().get(ACCOUNTS + "/" + accountId).then().extract().path("email");
+    }
+
+    @Test
+    void allowOnTheSignInPageGivesASingleUseCodeThatMigratesTheAccount() {
+        Map<String, String> redirect = signIn("allow", "opaque-state-123");
+        assertEquals("opaque-state-123", redirect.get("state"));
+
+        Map<String, Object> token = given().contentType(ContentType.JSON)
+                .body(Map.of("client_id", CLIENT_ID, "client_secret", SECRET, "grant_type", "authorization_code", "code", redirect.get("code")))
+                .post("/oauth/token").then().statusCode(200).extract().jsonPath().getMap("$");
+        assertEquals(accountId, token.get("account_id"));
+        assertEquals(email, token.get("email_address"));
+        assertEquals("bearer", token.get("token_type"));
+        assertTrue(((String) token.get("access_token")).length() >= 40);
+        asApplication().get(ACCOUNTS + "/" + accountId).then().body("authentication_type", equalTo("oauth"));
+
+        exchangeAsForm(redirect.get("code")).then().statusCode(400).body("message", equalTo("Invalid authorization code."));
+        assertEquals(List.of(Map.of("access_token", token.get("access_token"), "revoked", false)), tokensOf(accountId));
+        assertTrue(!((List<?>) SandboxClient.groundTruth().get("affected")).contains(accountId), "a migrated account is no longer affected");
+    }
+
+    @Test
+    void codeExchangeAcceptsAFormBodyToo() {
+        exchangeAsForm(signIn("allow", null).get("code")).then().statusCode(200).body("account_id", equalTo(accountId));
+    }
+
+    @Test
+    void denyRedirectsWithAnErrorAndNoCode() {
+        Map<String, String> redirect = signIn("deny", "s1");
+        assertEquals("access_denied", redirect.get("error"));
+        assertEquals("s1", redirect.get("state"));
+        assertTrue(!redirect.containsKey("code"));
+    }
+
+    @Test
+    void authorizeRefusesUnregisteredRedirectsUnknownClientsAndOtherResponseTypes() {
+        authorizePage(Map.of("client_id", CLIENT_ID, "redirect_uri", "https://evil.example/cb", "response_type", "code"))
+                .then().statusCode(400).body(containsString("not registered"));
+        authorizePage(Map.of("client_id", "someone-else", "redirect_uri", REDIRECT, "response_type", "code")).then().statusCode(400);
+        authorizePage(Map.of("client_id", CLIENT_ID, "redirect_uri", REDIRECT, "response_type", "token")).then().statusCode(400);
+    }
+
+    @Test
+    void tokenExchangeNeedsTheClientSecret() {
+        String code = signIn("allow", null).get("code");
+        given().contentType(ContentType.URLENC).formParams("client_id", CLIENT_ID, "client_secret", "wrong",
+                "grant_type", "authorization_code", "code", code).post("/oauth/token").then().statusCode(401);
+    }
+
+    @Test
+    void aShareOfMigrationsMovesTheAccountToANewGraphId() {
+        given().contentType(ContentType.JSON).body(Map.of("new_account_id_share", 1.0)).put("/sandbox/migrations").then().statusCode(200);
+        Map<String, Object> token = exchangeAsForm(signIn("allow", null).get("code")).then().statusCode(200).extract().jsonPath().getMap("$");
+
+        String newId = (String) token.get("account_id");
+        assertNotEquals(accountId, newId);
+        assertEquals("graph", token.get("provider"));
+        assertEquals(email, token.get("email_address"));
+        asApplication().get(ACCOUNTS + "/" + newId).then().statusCode(200).body("authentication_type", equalTo("oauth"));
+        asApplication().get(ACCOUNTS + "/" + accountId).then().statusCode(200).body("authentication_type", equalTo("password"));
+    }
+
+    @Test
+    void revokeAllKeepsTheNamedTokenAndRevokesTheRest() {
+        String first = (String) exchangeAsForm(signIn("allow", null).get("code")).then().extract().path("access_token");
+        String second = (String) exchangeAsForm(signIn("allow", null).get("code")).then().extract().path("access_token");
+        asApplication().contentType(ContentType.JSON).body(Map.of("keep_access_token", second))
+                .post(ACCOUNTS + "/" + accountId + "/revoke-all").then().statusCode(200);
+        Map<String, Object> inspection = given().get("/sandbox/inspection").then().extract().jsonPath().getMap("$");
+        assertTrue(((List<?>) inspection.get("revoked")).contains(accountId));
+        assertEquals(List.of(Map.of("access_token", first, "revoked", true), Map.of("access_token", second, "revoked", false)),
+                tokensOf(accountId));
+    }
+
+    /** Opens the sign-in page as a browser would, submits its form with the chosen button, returns the redirect's query. */
+    private Map<String, String> signIn(String decision, String state) {
+        Map<String, String> query = new HashMap<>(Map.of("client_id", CLIENT_ID, "redirect_uri", REDIRECT, "response_type", "code",
+                "scopes", "email.read_only,calendar", "login_hint", email));
+        if (state != null) {
+            query.put("state", state);
+        }
+        String page = authorizePage(query).then().statusCode(200).contentType(containsString("text/html"))
+                .body(containsString(email)).body(containsString("Allow")).extract().asString();
+        Map<String, String> form = new HashMap<>();
+        Matcher m = HIDDEN.matcher(page);
+        while (m.find()) {
+            form.put(m.group(1), m.group(2).replace("&amp;", "&"));
+        }
+        form.put("decision", decision);
+        Response answer = given().redirects().follow(false).contentType(ContentType.URLENC).formParams(form).post("/oauth/authorize");
+        answer.then().statusCode(303);
+        URI location = URI.create(answer.header("Location"));
+        assertEquals(REDIRECT, location.getScheme() + "://" + location.getAuthority() + location.getPath());
+        Map<String, String> params = new HashMap<>();
+        for (String pair : location.getRawQuery().split("&")) {
+            String[] kv = pair.split("=", 2);
+            params.put(kv[0], URLDecoder.decode(kv[1], StandardCharsets.UTF_8));
+        }
+        return params;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> tokensOf(String accountId) {
+        Map<String, Object> tokens = given().get("/sandbox/inspection").then().extract().jsonPath().getMap("tokens");
+        return (List<Map<String, Object>>) tokens.get(accountId);
+    }
+
+    private static Response authorizePage(Map<String, String> query) {
+        return given().queryParams(query).get("/oauth/authorize");
+    }
+
+    private static Response exchangeAsForm(String code) {
+        return given().contentType(ContentType.URLENC).formParams("client_id", CLIENT_ID, "client_secret", SECRET,
+                "grant_type", "authorization_code", "code", code).post("/oauth/token");
+    }
+}
