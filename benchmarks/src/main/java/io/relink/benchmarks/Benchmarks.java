@@ -1,0 +1,39 @@
+package io.relink.benchmarks;
+
+import java.lang.management.ManagementFactory;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Runs the benchmarks named in {@code bench.run} ("all" by default) and prints one table each. */
+public final class Benchmarks {
+    private Benchmarks() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, Benchmark> known = new LinkedHashMap<>();
+        known.put("sandbox", new SandboxBenchmark());
+        String run = System.getProperty("bench.run", "all");
+        List<String> chosen = "all".equals(run) ? List.copyOf(known.keySet()) : List.of(run.split(","));
+        System.out.println();
+        System.out.println("Relink benchmarks on " + machine());
+        for (String name : chosen) {
+            Benchmark benchmark = known.get(name.trim());
+            if (benchmark == null) {
+                throw new IllegalArgumentException("unknown benchmark '" + name + "'; known: " + known.keySet());
+            }
+            benchmark.run().print();
+        }
+    }
+
+    static String machine() {
+        com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        return String.format("%d cores, %.1f GiB memory, %s %s, Java %s", Runtime.getRuntime().availableProcessors(),
+                os.getTotalMemorySize() / (1024.0 * 1024 * 1024), System.getProperty("os.name"), System.getProperty("os.arch"),
+                System.getProperty("java.version"));
+    }
+
+    interface Benchmark {
+        Table run() throws Exception;
+    }
+}
