@@ -11,6 +11,10 @@ public interface OutboxConfig {
     @WithDefault("true")
     boolean enabled();
 
+    /** How often the relay looks for unsent events. */
+    @WithDefault("0.2s")
+    Duration interval();
+
     /** Rows claimed per round; a round repeats while batches come back full. */
     @WithDefault("500")
     int batchSize();

@@ -1,0 +1,83 @@
+package io.relink.scanner.client;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import org.jboss.logging.Logger;
+
+import io.relink.scanner.config.ScanConfig;
+
+/**
+ * Reads one page completely or says why it cannot: paces requests, waits out 429s (X-RateLimit-Reset or
+ * Retry-After), and retries 202, 5xx and I/O errors with exponential backoff and jitter, up to the configured
+ * attempts. Waiting is done by timers, not by blocked threads.
+ */
+public final class PageFetcher {
+    private static final Logger LOG = Logger.getLogger(PageFetcher.class);
+
+    /** A page that could not be read; the scan cannot be complete without it. */
+    public static final class PageUnreadableException extends RuntimeException {
+        public PageUnreadableException(String message) {
+            super(message);
+        }
+    }
+
+    /** Told of every retry, for the scan's counters. */
+    public interface RetryListener {
+        void retrying(long offset, int attempt, PageFailure failure);
+    }
+
+    private final NylasAccountsClient client;
+    private final RequestPacer pacer;
+    private final ScanConfig config;
+    private final RetryListener listener;
+
+    public PageFetcher(NylasAccountsClient client, ScanConfig config, RetryListener listener) {
+        this.client = client;
+        this.config = config;
+        this.listener = listener;
+        this.pacer = new RequestPacer(config.maxRequestsPerSecond());
+    }
+
+    public CompletableFuture<List<NylasAccount>> fetch(long offset) {
+        return attempt(offset, 1, pacer.reserve());
+    }
+
+    private CompletableFuture<List<NylasAccount>> attempt(long offset, int attempt, Duration delay) {
+        return CompletableFuture.supplyAsync(() -> offset, after(delay))
+                .thenCompose(o -> client.page(o, config.pageSize()))
+                .thenCompose(answer -> {
+                    if (answer.failure() == null) {
+                        return CompletableFuture.completedFuture(answer.page());
+                    }
+                    PageFailure failure = answer.failure();
+                    if (!failure.retryable() || attempt >= config.maxAttempts()) {
+                        String message = "the page at offset " + offset + " could not be read"
+                                + (failure.retryable() ? " after " + attempt + " attempts" : "") + ": " + failure.reason();
+                        return CompletableFuture.failedFuture(new PageUnreadableException(message));
+                    }
+                    listener.retrying(offset, attempt, failure);
+                    LOG.debugf("page at offset %d, attempt %d: %s; retrying", offset, attempt, failure.reason());
+                    Duration backoff = failure.waitAtLeast().orElseGet(() -> backoff(attempt));
+                    failure.waitAtLeast().ifPresent(pacer::pause);
+                    Duration paced = pacer.reserve();
+                    return attempt(offset, attempt + 1, paced.compareTo(backoff) > 0 ? paced : backoff);
+                });
+    }
+
+    /** Exponential from the initial backoff, capped, with full jitter in its upper half. */
+    private Duration backoff(int attempt) {
+        long base = config.initialBackoff().toMillis() << Math.min(attempt - 1, 20);
+        long capped = Math.min(base, config.maxBackoff().toMillis());
+        return Duration.ofMillis(capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1));
+    }
+
+    private static Executor after(Duration delay) {
+        return delay.isZero() || delay.isNegative() ? Runnable::run
+                : CompletableFuture.delayedExecutor(delay.toNanos(), TimeUnit.NANOSECONDS);
+    }
+}

@@ -1,0 +1,60 @@
+package io.relink.scanner.config;
+
+import java.time.Duration;
+import java.util.List;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** How scans run ({@code relink.scan.*}). */
+@ConfigMapping(prefix = "relink.scan")
+public interface ScanConfig {
+    /** Providers whose password accounts must migrate. */
+    @WithDefault("eas,ews")
+    List<String> providers();
+
+    /** Accounts per request; the SDKs use 100. */
+    @WithDefault("100")
+    int pageSize();
+
+    /**
+     * Accounts each page shares with the one before, so accounts deleted while the scan runs cannot make others
+     * slip between pages; more deletions than this between two page reads are bridged by an extra read.
+     */
+    @WithDefault("10")
+    int overlap();
+
+    /** Page requests in flight at once. */
+    @WithDefault("8")
+    int concurrency();
+
+    /** Client-side limit, below Nylas's ~500 per second per endpoint. */
+    @WithDefault("400")
+    int maxRequestsPerSecond();
+
+    /** Attempts per page before the scan ends FAILED. */
+    @WithDefault("8")
+    int maxAttempts();
+
+    @WithDefault("250ms")
+    Duration initialBackoff();
+
+    @WithDefault("30s")
+    Duration maxBackoff();
+
+    /** Extra reads allowed to bridge gaps left by deletions before the scan ends INCOMPLETE. */
+    @WithDefault("1000")
+    int maxBridges();
+
+    /** A running scan whose heartbeat is older than this is taken over and resumed from its checkpoint. */
+    @WithDefault("30s")
+    Duration lease();
+
+    /** How often a running scan renews its heartbeat and stale scans are looked for. */
+    @WithDefault("2s")
+    Duration heartbeatInterval();
+
+    /** Cron for scheduled scans; {@code off} by default. */
+    @WithDefault("off")
+    String schedule();
+}

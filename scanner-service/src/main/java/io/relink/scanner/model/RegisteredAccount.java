@@ -1,0 +1,55 @@
+package io.relink.scanner.model;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+/** An account in the registry: every detected or unknown account, and where it stands. */
+@Entity
+@Table(name = "account")
+public class RegisteredAccount extends PanacheEntityBase {
+    @Id
+    @Column(name = "account_id")
+    public String accountId;
+
+    public String email;
+    public String provider;
+    @Column(name = "sync_state")
+    public String syncState;
+    @Column(name = "billing_state")
+    public String billingState;
+    @Column(name = "authentication_type")
+    public String authenticationType;
+
+    @Enumerated(EnumType.STRING)
+    public AccountStatus status;
+
+    @Column(name = "first_seen_at")
+    public Instant firstSeenAt;
+    @Column(name = "last_seen_at")
+    public Instant lastSeenAt;
+    @Column(name = "detected_scan_id")
+    public UUID detectedScanId;
+    @Column(name = "last_scan_id")
+    public UUID lastScanId;
+
+    public int notifications;
+    @Column(name = "last_notified_at")
+    public Instant lastNotifiedAt;
+    @Column(name = "migrated_at")
+    public Instant migratedAt;
+    @Column(name = "new_account_id")
+    public String newAccountId;
+    @Column(name = "resolved_at")
+    public Instant resolvedAt;
+    public String resolution;
+    @Column(name = "updated_at")
+    public Instant updatedAt;
+}

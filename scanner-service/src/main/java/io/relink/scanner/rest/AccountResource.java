@@ -1,0 +1,118 @@
+package io.relink.scanner.rest;
+
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import io.quarkus.hibernate.orm.panache.PanacheQuery;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.panache.common.Sort;
+import io.relink.platform.rest.InvalidRequestException;
+import io.relink.scanner.model.AccountStatus;
+import io.relink.scanner.model.RegisteredAccount;
+import io.relink.scanner.service.Funnel;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.StreamingOutput;
+
+/** The registry: accounts by status (JSON, paged; or CSV, all of them), and the funnel. */
+@Path("/api")
+public class AccountResource {
+    private static final int MAX_PAGE_SIZE = 1000;
+    private static final int CSV_BATCH = 1000;
+
+    private final Funnel funnel;
+
+    public AccountResource(Funnel funnel) {
+        this.funnel = funnel;
+    }
+
+    public record AccountPage(List<AccountView> items, int page, int size, long total) {
+    }
+
+    public record Summary(Funnel.Counts funnel, Map<AccountStatus, Long> byStatus) {
+    }
+
+    @GET
+    @Path("/accounts")
+    @Produces(MediaType.APPLICATION_JSON)
+    public AccountPage accounts(@QueryParam("status") String status, @QueryParam("page") String page, @QueryParam("size") String size) {
+        AccountStatus filter = status(status);
+        int p = number("page", page, 0, Integer.MAX_VALUE);
+        int s = number("size", size, 100, MAX_PAGE_SIZE);
+        return QuarkusTransaction.requiringNew().call(() -> {
+            PanacheQuery<RegisteredAccount> query = filter == null ? RegisteredAccount.findAll(Sort.by("accountId"))
+                    : RegisteredAccount.find("status", Sort.by("accountId"), filter);
+            List<AccountView> items = query.page(p, s).list().stream().map(AccountView::of).toList();
+            return new AccountPage(items, p, s, query.count());
+        });
+    }
+
+    /** Every account with the status (or all), as CSV, read in batches so a large registry streams in flat memory. */
+    @GET
+    @Path("/accounts")
+    @Produces("text/csv")
+    public StreamingOutput accountsCsv(@QueryParam("status") String status) {
+        AccountStatus filter = status(status);
+        return output -> {
+            Writer writer = new OutputStreamWriter(output, StandardCharsets.UTF_8);
+            writer.write(AccountView.CSV_HEADER + "\r\n");
+            String after = "";
+            while (true) {
+                String from = after;
+                List<RegisteredAccount> batch = QuarkusTransaction.requiringNew().call(() -> (filter == null
+                        ? RegisteredAccount.<RegisteredAccount>find("accountId > ?1", Sort.by("accountId"), from)
+                        : RegisteredAccount.<RegisteredAccount>find("accountId > ?1 and status = ?2", Sort.by("accountId"), from, filter))
+                        .page(0, CSV_BATCH).list());
+                for (RegisteredAccount account : batch) {
+                    writer.write(AccountView.of(account).csv() + "\r\n");
+                }
+                writer.flush();
+                if (batch.size() < CSV_BATCH) {
+                    return;
+                }
+                after = batch.get(batch.size() - 1).accountId;
+            }
+        };
+    }
+
+    @GET
+    @Path("/summary")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Summary summary() {
+        return new Summary(funnel.total(), funnel.byStatus());
+    }
+
+    private static AccountStatus status(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return AccountStatus.valueOf(value.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException("status must be one of " + Arrays.toString(AccountStatus.values()));
+        }
+    }
+
+    private static int number(String name, String value, int defaultValue, int max) {
+        if (value == null || value.isBlank()) {
+            return defaultValue;
+        }
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n < 0 || n > max) {
+                throw new InvalidRequestException(name + " must be between 0 and " + max);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new InvalidRequestException(name + " must be a whole number");
+        }
+    }
+}

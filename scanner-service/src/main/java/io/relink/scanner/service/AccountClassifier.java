@@ -1,0 +1,59 @@
+package io.relink.scanner.service;
+
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import io.relink.events.AccountResolved.Reason;
+import io.relink.scanner.client.NylasAccount;
+import io.relink.scanner.config.ScanConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/** Decides what an account from the API means for the migration. */
+@ApplicationScoped
+public class AccountClassifier {
+    public enum Verdict {
+        /** A password account of a migrating provider, active: its user must re-authenticate. */
+        AFFECTED,
+        /** A migrating provider without authentication_type: cannot tell, so listed for operators, not emailed. */
+        UNKNOWN,
+        /** Nothing to do for it (if it was detected before, it is now resolved). */
+        NOT_AFFECTED
+    }
+
+    private final Set<String> providers;
+
+    public AccountClassifier(ScanConfig config) {
+        this.providers = config.providers().stream().map(p -> p.trim().toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+    }
+
+    public Verdict verdict(NylasAccount account) {
+        if (resolution(account).isPresent()) {
+            return Verdict.NOT_AFFECTED;
+        }
+        return account.authenticationType() == null ? Verdict.UNKNOWN : Verdict.AFFECTED;
+    }
+
+    /** Why the account needs no migration, or empty if it does (or might: an unknown authentication type). */
+    public Optional<Reason> resolution(NylasAccount account) {
+        String billing = lower(account.billingState());
+        if ("cancelled".equals(billing)) {
+            return Optional.of(Reason.CANCELLED);
+        }
+        if ("deleted".equals(billing)) {
+            return Optional.of(Reason.DELETED);
+        }
+        String auth = lower(account.authenticationType());
+        boolean migratingProvider = providers.contains(lower(account.provider()));
+        if (auth == null) {
+            // A missing value is unknown, never password; outside the migrating providers it is not ours.
+            return migratingProvider ? Optional.empty() : Optional.of(Reason.NOW_OAUTH);
+        }
+        return migratingProvider && "password".equals(auth) ? Optional.empty() : Optional.of(Reason.NOW_OAUTH);
+    }
+
+    private static String lower(String value) {
+        return value == null ? null : value.toLowerCase(Locale.ROOT);
+    }
+}
