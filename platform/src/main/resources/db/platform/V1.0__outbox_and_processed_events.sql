@@ -2,8 +2,10 @@
 
 -- Events written in the same transaction as the change they describe; the relay publishes them
 -- in id order and marks them sent after the broker's acknowledgement.
+-- Ids come from a sequence in blocks of 50, so a transaction's events are inserted in one batch.
+CREATE SEQUENCE outbox_event_seq INCREMENT BY 50;
 CREATE TABLE outbox_event (
-    id           BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    id           BIGINT PRIMARY KEY DEFAULT nextval('outbox_event_seq'),
     event_id     UUID        NOT NULL UNIQUE,
     topic        TEXT        NOT NULL,
     message_key  TEXT        NOT NULL,

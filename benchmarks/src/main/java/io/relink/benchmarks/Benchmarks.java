@@ -13,6 +13,7 @@ public final class Benchmarks {
     public static void main(String[] args) throws Exception {
         Map<String, Benchmark> known = new LinkedHashMap<>();
         known.put("sandbox", new SandboxBenchmark());
+        known.put("scan", new ScanBenchmark());
         String run = System.getProperty("bench.run", "all");
         List<String> chosen = "all".equals(run) ? List.copyOf(known.keySet()) : List.of(run.split(","));
         System.out.println();

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -33,6 +34,11 @@ final class ServiceProcess implements AutoCloseable {
 
     /** Starts {@code module}'s quarkus-run.jar with JVM options and waits until {@code /q/health/ready} is UP. */
     static ServiceProcess start(String module, int port, List<String> jvmOptions) throws Exception {
+        return start(module, port, jvmOptions, Map.of());
+    }
+
+    /** The same, with configuration passed as system properties. */
+    static ServiceProcess start(String module, int port, List<String> jvmOptions, Map<String, String> config) throws Exception {
         Path jar = Path.of(System.getProperty("relink.root", "."), module, "target", "quarkus-app", "quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: run 'mvn -B -Pbench -DskipTests verify' from the top");
@@ -40,6 +46,7 @@ final class ServiceProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
+        config.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("-Dquarkus.http.port=" + port);
         command.add("-jar");
         command.add(jar.toString());
@@ -64,6 +71,17 @@ final class ServiceProcess implements AutoCloseable {
         }
         process.destroyForcibly();
         throw new IllegalStateException(module + " did not become ready in 120 s; see " + log);
+    }
+
+    /** Sends a request with the admin key; returns the body, failing on a non-2xx answer. */
+    String call(String method, String path, String adminKey) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url(path)))
+                .method(method, HttpRequest.BodyPublishers.noBody()).header("Authorization", "Bearer " + adminKey).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() >= 300) {
+            throw new IllegalStateException(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return response.body();
     }
 
     String url(String path) {

@@ -52,8 +52,7 @@ public class OutboxRelay {
         registry.gauge("relink.outbox.pending", pending);
     }
 
-    // Delayed: the messaging layer connects emitters during start-up, after the scheduler may first fire.
-    @Scheduled(every = "${relink.outbox.interval:0.2s}", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+    @Scheduled(every = "${relink.outbox.interval:0.2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = RelayDisabled.class)
     void relay() {
         while (relayBatch() == config.batchSize()) {
@@ -126,18 +125,23 @@ public class OutboxRelay {
         });
     }
 
-    /** Skips the relay's scheduled work when {@code relink.outbox.enabled=false}. */
+    /**
+     * Skips the relay's scheduled work when {@code relink.outbox.enabled=false}, and while the application is
+     * not running: before start-up has wired the messaging channels, and once shutdown has begun.
+     */
     @ApplicationScoped
     public static class RelayDisabled implements Scheduled.SkipPredicate {
         private final OutboxConfig config;
+        private final Scheduled.ApplicationNotRunning notRunning;
 
-        public RelayDisabled(OutboxConfig config) {
+        public RelayDisabled(OutboxConfig config, Scheduled.ApplicationNotRunning notRunning) {
             this.config = config;
+            this.notRunning = notRunning;
         }
 
         @Override
         public boolean test(io.quarkus.scheduler.ScheduledExecution execution) {
-            return !config.enabled();
+            return !config.enabled() || notRunning.test(execution);
         }
     }
 }

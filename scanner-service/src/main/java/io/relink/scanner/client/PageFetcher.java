@@ -2,6 +2,9 @@ package io.relink.scanner.client;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
@@ -35,6 +38,9 @@ public final class PageFetcher {
     private final RequestPacer pacer;
     private final ScanConfig config;
     private final RetryListener listener;
+    /** Requests waiting for one of the {@code concurrency} slots. */
+    private final Queue<Runnable> waiting = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger inFlight = new AtomicInteger();
 
     public PageFetcher(NylasAccountsClient client, ScanConfig config, RetryListener listener) {
         this.client = client;
@@ -47,9 +53,42 @@ public final class PageFetcher {
         return attempt(offset, 1, pacer.reserve());
     }
 
+    /** One request, sent when a slot is free: at most {@code concurrency} are in flight, however far the scan reads ahead. */
+    private CompletableFuture<NylasAccountsClient.Answer> send(long offset) {
+        CompletableFuture<NylasAccountsClient.Answer> answer = new CompletableFuture<>();
+        waiting.add(() -> client.page(offset, config.pageSize()).whenComplete((a, e) -> {
+            inFlight.decrementAndGet();
+            startWaiting();
+            if (e != null) {
+                answer.completeExceptionally(e);
+            } else {
+                answer.complete(a);
+            }
+        }));
+        startWaiting();
+        return answer;
+    }
+
+    private void startWaiting() {
+        while (true) {
+            int current = inFlight.get();
+            if (current >= config.concurrency() || waiting.isEmpty()) {
+                return;
+            }
+            if (inFlight.compareAndSet(current, current + 1)) {
+                Runnable next = waiting.poll();
+                if (next == null) {
+                    inFlight.decrementAndGet();
+                    return;
+                }
+                next.run();
+            }
+        }
+    }
+
     private CompletableFuture<List<NylasAccount>> attempt(long offset, int attempt, Duration delay) {
         return CompletableFuture.supplyAsync(() -> offset, after(delay))
-                .thenCompose(o -> client.page(o, config.pageSize()))
+                .thenCompose(this::send)
                 .thenCompose(answer -> {
                     if (answer.failure() == null) {
                         return CompletableFuture.completedFuture(answer.page());

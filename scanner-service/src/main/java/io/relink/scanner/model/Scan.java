@@ -5,6 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
+import org.hibernate.annotations.DynamicUpdate;
+
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -16,6 +18,8 @@ import jakarta.persistence.Table;
 /** One scan: its progress, counters and checkpoint, updated with every accepted page. */
 @Entity
 @Table(name = "scan")
+// Only changed columns are written: the retry counter and the heartbeat are updated beside the page batches.
+@DynamicUpdate
 public class Scan extends PanacheEntityBase {
     public enum Status {
         RUNNING,

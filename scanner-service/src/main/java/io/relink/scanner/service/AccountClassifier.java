@@ -35,6 +35,10 @@ public class AccountClassifier {
         return account.authenticationType() == null ? Verdict.UNKNOWN : Verdict.AFFECTED;
     }
 
+    public boolean isMigratingProvider(NylasAccount account) {
+        return providers.contains(lower(account.provider()));
+    }
+
     /** Why the account needs no migration, or empty if it does (or might: an unknown authentication type). */
     public Optional<Reason> resolution(NylasAccount account) {
         String billing = lower(account.billingState());

@@ -2,6 +2,7 @@ package io.relink.scanner.service;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -17,11 +18,13 @@ import io.relink.events.AccountMigrated;
 import io.relink.events.AccountNotified;
 import io.relink.events.AccountResolved;
 import io.relink.events.AccountResolved.Reason;
+import io.relink.events.RelinkEvent;
 import io.relink.platform.outbox.Outbox;
 import io.relink.scanner.client.NylasAccount;
 import io.relink.scanner.model.AccountStatus;
 import io.relink.scanner.model.RegisteredAccount;
 import io.relink.scanner.model.Scan;
+import io.relink.scanner.service.ScanEngine.AcceptedPage;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import jakarta.transaction.Transactional.TxType;
@@ -34,6 +37,7 @@ import jakarta.transaction.Transactional.TxType;
 public class Registry {
     private static final Logger LOG = Logger.getLogger(Registry.class);
     /** Statuses whose accounts were announced with AccountDetected and are still open. */
+    private static final int ANALYZE_EVERY_PAGES = 200;
     private static final EnumSet<AccountStatus> OPEN = EnumSet.of(AccountStatus.DETECTED, AccountStatus.NOTIFIED);
 
     private final AccountClassifier classifier;
@@ -46,14 +50,17 @@ public class Registry {
         this.clock = clock;
     }
 
-    /** Applies one accepted page of a scan: registry, events, counters and checkpoint in one transaction. */
+    /**
+     * Applies accepted pages of a scan: registry rows, their events, the counters and the checkpoint (the last
+     * page) in one transaction.
+     */
     @Transactional
-    public void applyPage(UUID scanId, long offset, List<String> pageIds, List<NylasAccount> fresh) {
+    public void applyPages(UUID scanId, List<AcceptedPage> pages) {
         Instant now = clock.instant();
         Scan scan = Scan.findById(scanId);
-        Map<String, RegisteredAccount> known = fresh.isEmpty() ? Map.of()
-                : RegisteredAccount.<RegisteredAccount>list("accountId in ?1", fresh.stream().map(NylasAccount::id).toList())
-                        .stream().collect(Collectors.toMap(a -> a.accountId, Function.identity()));
+        List<NylasAccount> fresh = pages.stream().flatMap(p -> p.fresh().stream()).toList();
+        Map<String, RegisteredAccount> known = known(fresh);
+        List<RelinkEvent> events = new ArrayList<>();
         for (NylasAccount account : fresh) {
             RegisteredAccount row = known.get(account.id());
             switch (classifier.verdict(account)) {
@@ -68,7 +75,7 @@ public class Registry {
                         row.resolvedAt = null;
                         row.resolution = null;
                         scan.newlyDetected++;
-                        outbox.publish(AccountDetected.of(now, account.id(), account.email(), account.provider(),
+                        events.add(AccountDetected.of(now, account.id(), account.email(), account.provider(),
                                 account.syncState(), account.billingState(), scanId));
                     }
                 }
@@ -86,7 +93,7 @@ public class Registry {
                 }
                 case NOT_AFFECTED -> {
                     if (row != null) {
-                        resolve(row, classifier.resolution(account).orElse(Reason.NOW_OAUTH), scan, now);
+                        resolve(row, classifier.resolution(account).orElse(Reason.NOW_OAUTH), scan, now).ifPresent(events::add);
                     }
                 }
             }
@@ -97,11 +104,37 @@ public class Registry {
                 }
             }
         }
-        scan.pagesRead++;
+        // Rows first, then their events: each kind goes to the database in one batch.
+        RegisteredAccount.flush();
+        events.forEach(outbox::publish);
+        AcceptedPage last = pages.get(pages.size() - 1);
+        long before = scan.pagesRead;
+        scan.pagesRead += pages.size();
         scan.accountsSeen += fresh.size();
-        scan.checkpointOffset = offset;
-        scan.checkpointIds = String.join(",", pageIds);
+        scan.checkpointOffset = last.offset();
+        scan.checkpointIds = String.join(",", last.pageIds());
         scan.heartbeatAt = now;
+        if (before / ANALYZE_EVERY_PAGES != scan.pagesRead / ANALYZE_EVERY_PAGES) {
+            // A first scan fills the registry from empty: fresh statistics keep the lookup above on the index.
+            RegisteredAccount.getEntityManager().createNativeQuery("ANALYZE account").executeUpdate();
+        }
+    }
+
+    /**
+     * The registry rows of the accounts that can have one: only accounts of a migrating provider are ever
+     * registered (one that moved to another provider under the same id is resolved as gone when the scan
+     * completes). One query with an array parameter, whatever the batch size.
+     */
+    @SuppressWarnings("unchecked")
+    private Map<String, RegisteredAccount> known(List<NylasAccount> fresh) {
+        String[] ids = fresh.stream().filter(classifier::isMigratingProvider).map(NylasAccount::id).toArray(String[]::new);
+        if (ids.length == 0) {
+            return Map.of();
+        }
+        List<RegisteredAccount> rows = RegisteredAccount.getEntityManager()
+                .createNativeQuery("SELECT * FROM account WHERE account_id = ANY(?1)", RegisteredAccount.class)
+                .setParameter(1, ids).getResultList();
+        return rows.stream().collect(Collectors.toMap(a -> a.accountId, Function.identity()));
     }
 
     /**
@@ -114,7 +147,7 @@ public class Registry {
         Scan scan = Scan.findById(scanId);
         List<RegisteredAccount> unseen = RegisteredAccount.list("status in ?1 and (lastScanId is null or lastScanId <> ?2)",
                 List.of(AccountStatus.DETECTED, AccountStatus.NOTIFIED, AccountStatus.UNKNOWN), scanId);
-        unseen.forEach(row -> resolve(row, Reason.GONE, scan, now));
+        unseen.forEach(row -> resolve(row, Reason.GONE, scan, now).ifPresent(outbox::publish));
         scan.status = Scan.Status.COMPLETED;
         scan.finishedAt = now;
         scan.checkpointIds = null;
@@ -161,17 +194,20 @@ public class Registry {
         return RegisteredAccount.findByIdOptional(accountId);
     }
 
-    private void resolve(RegisteredAccount row, Reason reason, Scan scan, Instant now) {
+    /** Resolves an open or unknown account; returns the AccountResolved to publish if it had been announced. */
+    private static Optional<RelinkEvent> resolve(RegisteredAccount row, Reason reason, Scan scan, Instant now) {
+        Optional<RelinkEvent> event = Optional.empty();
         if (OPEN.contains(row.status)) {
             scan.resolved++;
-            outbox.publish(AccountResolved.of(now, row.accountId, reason, scan.id));
+            event = Optional.of(AccountResolved.of(now, row.accountId, reason, scan.id));
         } else if (row.status != AccountStatus.UNKNOWN) {
-            return; // migrated or already resolved: nothing changes
+            return event; // migrated or already resolved: nothing changes
         }
         row.status = AccountStatus.RESOLVED;
         row.resolvedAt = now;
         row.resolution = reason.name();
         row.updatedAt = now;
+        return event;
     }
 
     private static RegisteredAccount newRow(NylasAccount account, Instant now) {

@@ -1,6 +1,7 @@
 package io.relink.scanner.service;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -17,14 +18,22 @@ import io.relink.scanner.client.NylasAccount;
  * overlap, and a page is accepted only when it shares an account with the page accepted before it. The list has
  * a fixed order, so two overlapping pages cover everything between them; when they do not overlap (more
  * deletions between two reads than the overlap), an extra read at the last accepted offset bridges the gap.
- * Up to {@code concurrency} pages are read ahead at once; accounts reach the sink in list order, and only the
+ * Up to {@code readAhead} pages are requested ahead of the one it waits for; accounts reach the sink in list order, and only the
  * last accepted page is kept in memory.
  */
 public final class ScanEngine {
+    private static final int MAX_BATCH = 20;
 
-    /** Receives each accepted page: its offset, its ids (the checkpoint) and the accounts not seen before. */
+    /** An accepted page: its offset, its ids (the checkpoint) and its accounts not handed over before. */
+    public record AcceptedPage(long offset, List<String> pageIds, List<NylasAccount> fresh) {
+    }
+
+    /**
+     * Receives accepted pages in list order, several at once when they were already read (so one transaction
+     * can store them); the last page of each batch is the checkpoint.
+     */
     public interface PageSink {
-        void accept(long offset, List<String> pageIds, List<NylasAccount> fresh);
+        void accept(List<AcceptedPage> pages);
     }
 
     /** The scan could not follow the list: it changed faster than the scan could bridge. */
@@ -62,12 +71,13 @@ public final class ScanEngine {
     private final LongFunction<CompletableFuture<List<NylasAccount>>> source;
     private final int pageSize;
     private final int step;
-    private final int concurrency;
+    private final int readAhead;
     private final int maxBridges;
     private final BooleanSupplier stopRequested;
+    private final List<AcceptedPage> batch = new ArrayList<>();
     private int bridges;
 
-    public ScanEngine(LongFunction<CompletableFuture<List<NylasAccount>>> source, int pageSize, int overlap, int concurrency,
+    public ScanEngine(LongFunction<CompletableFuture<List<NylasAccount>>> source, int pageSize, int overlap, int readAhead,
             int maxBridges, BooleanSupplier stopRequested) {
         if (overlap < 1 || overlap >= pageSize) {
             throw new IllegalArgumentException("overlap must be between 1 and pageSize - 1, was " + overlap);
@@ -75,36 +85,51 @@ public final class ScanEngine {
         this.source = source;
         this.pageSize = pageSize;
         this.step = pageSize - overlap;
-        this.concurrency = Math.max(1, concurrency);
+        this.readAhead = Math.max(1, readAhead);
         this.maxBridges = maxBridges;
         this.stopRequested = stopRequested;
     }
 
     /** Reads to the end of the list. Throws if a page cannot be read, the list cannot be followed, or a stop was asked. */
     public void run(Start start, PageSink sink) {
+        try {
+            walk(start, sink);
+        } finally {
+            batch.clear();
+        }
+    }
+
+    private void walk(Start start, PageSink sink) {
         ArrayDeque<Pending> ahead = new ArrayDeque<>();
         Page accepted = start.acceptedIds() == null ? null
                 : new Page(start.offset(), List.of(), new HashSet<>(start.acceptedIds()));
         long next = accepted == null ? 0 : start.offset() + step;
         try {
             while (true) {
-                while (ahead.size() < concurrency) {
+                while (ahead.size() < readAhead) {
                     ahead.add(new Pending(next, source.apply(next)));
                     next += step;
                 }
                 if (stopRequested.getAsBoolean()) {
+                    flush(sink); // what was accepted is sound: store it, so the checkpoint is as far as it can be
                     throw new ScanStoppedException();
+                }
+                // Store what was read so far before waiting for the network, or when the batch is full.
+                if (!ahead.peek().page().isDone() || batch.size() >= MAX_BATCH) {
+                    flush(sink);
                 }
                 Pending pending = ahead.poll();
                 Page candidate = Page.of(pending.offset(), await(pending.page()));
                 while (accepted != null && !overlaps(accepted, candidate)) {
                     accepted = bridge(accepted, sink);
                     if (accepted.accounts().size() < pageSize) {
+                        flush(sink);
                         return; // the bridge reached the end of the list
                     }
                 }
                 accept(accepted, candidate, sink);
                 if (candidate.accounts().size() < pageSize) {
+                    flush(sink);
                     return;
                 }
                 accepted = candidate;
@@ -127,6 +152,7 @@ public final class ScanEngine {
             if (stopRequested.getAsBoolean()) {
                 throw new ScanStoppedException();
             }
+            flush(sink);
             Page bridge = Page.of(offset, await(source.apply(offset)));
             // At offset 0 the page starts the list, so it joins whatever was accepted before.
             if (overlaps(accepted, bridge) || offset == 0) {
@@ -149,7 +175,14 @@ public final class ScanEngine {
      * Hands over the page's accounts that were not handed over before: in list order, everything before the
      * first account it shares with the previous page was covered already (by that page or the ones before it).
      */
-    private static void accept(Page previous, Page page, PageSink sink) {
+    private void flush(PageSink sink) {
+        if (!batch.isEmpty()) {
+            sink.accept(List.copyOf(batch));
+            batch.clear();
+        }
+    }
+
+    private void accept(Page previous, Page page, PageSink sink) {
         List<NylasAccount> accounts = page.accounts();
         int from = 0;
         if (previous != null) {
@@ -162,7 +195,7 @@ public final class ScanEngine {
         }
         List<NylasAccount> fresh = previous == null ? accounts
                 : accounts.subList(from, accounts.size()).stream().filter(a -> !previous.ids().contains(a.id())).toList();
-        sink.accept(page.offset(), accounts.stream().map(NylasAccount::id).toList(), fresh);
+        batch.add(new AcceptedPage(page.offset(), accounts.stream().map(NylasAccount::id).toList(), fresh));
     }
 
     public int bridges() {

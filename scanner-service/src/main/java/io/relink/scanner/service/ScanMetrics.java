@@ -6,6 +6,7 @@ import java.util.Set;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.relink.scanner.model.Scan;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -15,6 +16,7 @@ public class ScanMetrics {
     private final Counter pages;
     private final Counter accounts;
     private final Counter retries;
+    private final Timer store;
     private final Map<Scan.Status, Counter> ended = new EnumMap<>(Scan.Status.class);
     private final MeterRegistry registry;
 
@@ -22,6 +24,8 @@ public class ScanMetrics {
         this.registry = registry;
         pages = Counter.builder("relink.scan.pages").description("Account pages accepted by scans").register(registry);
         accounts = Counter.builder("relink.scan.accounts").description("Accounts read by scans").register(registry);
+        store = Timer.builder("relink.scan.store").description("Time to store a batch of accepted pages (registry, outbox, checkpoint)")
+                .register(registry);
         retries = Counter.builder("relink.scan.retries").description("Page requests retried (429, 202, 5xx, I/O)").register(registry);
         for (Scan.Status status : Scan.Status.values()) {
             if (status != Scan.Status.RUNNING) {
@@ -43,6 +47,10 @@ public class ScanMetrics {
     void pageRead(int freshAccounts) {
         pages.increment();
         accounts.increment(freshAccounts);
+    }
+
+    void timeStore(Runnable storing) {
+        store.record(storing);
     }
 
     void retried() {

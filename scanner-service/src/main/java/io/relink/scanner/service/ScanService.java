@@ -149,11 +149,12 @@ public class ScanService {
                 metrics.retried();
                 registry.countRetry(scanId);
             });
-            ScanEngine engine = new ScanEngine(fetcher::fetch, config.pageSize(), config.overlap(), config.concurrency(),
+            // Reads ahead further than the requests in flight, so storing a batch never leaves the connections idle.
+            ScanEngine engine = new ScanEngine(fetcher::fetch, config.pageSize(), config.overlap(), config.concurrency() * 4,
                     config.maxBridges(), stopping::get);
-            engine.run(start, (offset, ids, fresh) -> {
-                registry.applyPage(scanId, offset, ids, fresh);
-                metrics.pageRead(fresh.size());
+            engine.run(start, pages -> {
+                metrics.timeStore(() -> registry.applyPages(scanId, pages));
+                pages.forEach(page -> metrics.pageRead(page.fresh().size()));
             });
             registry.complete(scanId);
             metrics.scanEnded(Scan.Status.COMPLETED);

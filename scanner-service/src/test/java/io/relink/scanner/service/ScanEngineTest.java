@@ -54,10 +54,12 @@ class ScanEngineTest {
         List<String> lastIds;
 
         @Override
-        public void accept(long offset, List<String> pageIds, List<NylasAccount> fresh) {
-            fresh.forEach(a -> accounts.add(a.id()));
-            lastOffset = offset;
-            lastIds = pageIds;
+        public void accept(List<ScanEngine.AcceptedPage> pages) {
+            for (ScanEngine.AcceptedPage page : pages) {
+                page.fresh().forEach(a -> accounts.add(a.id()));
+                lastOffset = page.offset();
+                lastIds = page.pageIds();
+            }
         }
     }
 
@@ -101,12 +103,9 @@ class ScanEngineTest {
     void aRunResumesFromItsCheckpointWithoutRepeatingAccounts() {
         ShrinkingList list = new ShrinkingList(1000, 0);
         Collected first = new Collected();
-        int[] pages = { 0 };
-        ScanEngine stopping = new ScanEngine(o -> list.read(o, 100), 100, 10, 2, 10, () -> pages[0] >= 4);
-        assertThrows(ScanEngine.ScanStoppedException.class, () -> stopping.run(Start.fromBeginning(), (o, ids, fresh) -> {
-            pages[0]++;
-            first.accept(o, ids, fresh);
-        }));
+        ScanEngine stopping = new ScanEngine(o -> list.read(o, 100), 100, 10, 2, 10, () -> list.reads >= 5);
+        assertThrows(ScanEngine.ScanStoppedException.class, () -> stopping.run(Start.fromBeginning(), first));
+        assertTrue(first.lastIds != null && first.accounts.size() < 1000, "stopped part-way, with a checkpoint");
         Collected rest = new Collected();
         new ScanEngine(o -> list.read(o, 100), 100, 10, 2, 10, () -> false).run(new Start(first.lastOffset, first.lastIds), rest);
 

@@ -1,0 +1,128 @@
+package io.relink.benchmarks;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.relink.devstack.KafkaBroker;
+import io.relink.devstack.PostgresServer;
+import io.relink.devstack.PostgresServer.Database;
+import io.relink.devstack.SandboxProcess;
+import io.relink.events.Topics;
+
+/**
+ * Accounts per second of a full scan by the packaged scanner (its own JVM, real Kafka and PostgreSQL) against
+ * the sandbox at 20 ms per request, beside the seed script's method measured in the same run: one request at a
+ * time, 50 accounts per page. Also the scanner's peak heap during the scan.
+ */
+final class ScanBenchmark implements Benchmarks.Benchmark {
+    private static final String ADMIN_KEY = "bench-admin-key";
+    private static final Pattern STATUS = Pattern.compile("\"status\":\"(\\w+)\"");
+    private static final Pattern ACCOUNTS_SEEN = Pattern.compile("\"accountsSeen\":(\\d+)");
+    private static final Pattern AFFECTED = Pattern.compile("\"affected\":(\\d+)");
+    private static final Pattern ID = Pattern.compile("\"id\":\"([0-9a-f-]{36})\"");
+
+    private final List<Integer> sizes;
+    private final int latencyMillis;
+    private final int sequentialSample;
+
+    ScanBenchmark() {
+        this.sizes = List.of(System.getProperty("bench.scan.accounts", "100000").split(",")).stream().map(String::trim).map(Integer::parseInt).toList();
+        this.latencyMillis = Integer.getInteger("bench.scan.latency-ms", 20);
+        this.sequentialSample = Integer.getInteger("bench.scan.sequential-sample", 20_000);
+    }
+
+    @Override
+    public Table run() throws Exception {
+        Table table = new Table("scan: sandbox at " + latencyMillis + " ms per request; scanner with concurrency 8, page 100, -Xmx256m");
+        Path work = Files.createTempDirectory("relink-bench-scan");
+        try (KafkaBroker kafka = KafkaBroker.process(work.resolve("kafka")).start()) {
+            kafka.createTopics(Topics.all());
+            for (int accounts : sizes) {
+                measure(accounts, kafka, table);
+            }
+        }
+        return table;
+    }
+
+    private void measure(int accounts, KafkaBroker kafka, Table table) throws Exception {
+        try (SandboxProcess sandbox = new SandboxProcess(Map.of("relink.sandbox.accounts", String.valueOf(accounts),
+                "relink.sandbox.max-limit", "1000", "relink.sandbox.faults.latency", latencyMillis + "ms")).start();
+                Database db = PostgresServer.fromSettings().createTemporary("relink_bench_scanner")) {
+            double sequential = sequentialAccountsPerSecond(sandbox, Math.min(accounts, sequentialSample));
+            Map<String, String> config = Map.of(
+                    "kafka.bootstrap.servers", kafka.bootstrapServers(),
+                    "quarkus.datasource.jdbc.url", db.jdbcUrl(),
+                    "quarkus.datasource.username", db.user(),
+                    "quarkus.datasource.password", db.password(),
+                    "relink.nylas.base-url", sandbox.baseUrl(),
+                    "relink.nylas.client-id", SandboxProcess.CLIENT_ID,
+                    "relink.nylas.client-secret", SandboxProcess.CLIENT_SECRET,
+                    "relink.admin.api-key", ADMIN_KEY);
+            try (ServiceProcess scanner = ServiceProcess.start("scanner-service", 18081, List.of("-Xmx256m"), config)) {
+                String started = scanner.call("POST", "/api/scans", ADMIN_KEY);
+                String id = first(ID, started);
+                long t0 = System.nanoTime();
+                double peakHeap = 0;
+                String view;
+                do {
+                    peakHeap = Math.max(peakHeap, scanner.heapUsedMiB());
+                    view = scanner.call("GET", "/api/scans/" + id, ADMIN_KEY);
+                } while ("RUNNING".equals(first(STATUS, view)) && pause());
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                if (!"COMPLETED".equals(first(STATUS, view))) {
+                    throw new IllegalStateException("the scan did not complete: " + view);
+                }
+                long seen = Long.parseLong(first(ACCOUNTS_SEEN, view));
+                double rate = seen / seconds;
+                String label = String.format("%,d accounts", accounts);
+                table.row(label + ": scanner", String.format("%,.0f accounts/s", rate),
+                        String.format("%.1f s for %,d accounts, %s affected", seconds, seen, first(AFFECTED, view)))
+                        .row(label + ": sequential, page 50", String.format("%,.0f accounts/s", sequential),
+                                String.format("the seed script's loop, over the first %,d accounts", Math.min(accounts, sequentialSample)))
+                        .row(label + ": speed-up", String.format("%.1f x", rate / sequential), "")
+                        .row(label + ": scanner peak heap", String.format("%.0f MiB", peakHeap), "heap in use, sampled during the scan");
+            }
+        }
+    }
+
+    /** The seed script: one request at a time, 50 per page, until a short page. */
+    private static double sequentialAccountsPerSecond(SandboxProcess sandbox, int sample) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        String auth = "Basic " + Base64.getEncoder().encodeToString((SandboxProcess.CLIENT_SECRET + ":").getBytes(StandardCharsets.UTF_8));
+        long t0 = System.nanoTime();
+        int read = 0;
+        for (int offset = 0; offset < sample; offset += 50) {
+            HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(sandbox.baseUrl() + "/a/" + SandboxProcess.CLIENT_ID
+                    + "/accounts?offset=" + offset + "&limit=50")).header("Authorization", auth).build(), HttpResponse.BodyHandlers.ofString());
+            if (page.statusCode() != 200) {
+                throw new IllegalStateException("sequential page at " + offset + ": HTTP " + page.statusCode());
+            }
+            read += 50;
+        }
+        return read / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    private static boolean pause() throws InterruptedException {
+        // Production pacing of the poll, not a test: one look at the scan every quarter second.
+        Thread.sleep(250);
+        return true;
+    }
+
+    private static String first(Pattern pattern, String text) {
+        Matcher m = pattern.matcher(text);
+        if (!m.find()) {
+            throw new IllegalStateException("no " + pattern + " in " + text);
+        }
+        return m.group(1);
+    }
+}

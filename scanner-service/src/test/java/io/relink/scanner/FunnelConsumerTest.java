@@ -1,0 +1,128 @@
+package io.relink.scanner;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.relink.devstack.Devstack;
+import io.relink.devstack.DevstackResource;
+import io.relink.devstack.InjectDevstack;
+import io.relink.devstack.SandboxResource;
+import io.relink.devstack.TopicClient;
+import io.relink.events.AccountMigrated;
+import io.relink.events.AccountNotified;
+import io.relink.events.CloudEventHeaders;
+import io.relink.events.EventCodec;
+import io.relink.events.RelinkEvent;
+import io.relink.events.Topics;
+import io.relink.scanner.model.AccountStatus;
+import io.relink.scanner.model.RegisteredAccount;
+
+/** The funnel follows the notifier's and reauth's events, once each, and sets unreadable records aside. */
+@QuarkusTest
+@WithTestResource(DevstackResource.class)
+@WithTestResource(value = SandboxResource.class, initArgs = @ResourceArg(name = "relink.sandbox.accounts", value = "3000"))
+class FunnelConsumerTest {
+    @InjectDevstack
+    Devstack devstack;
+
+    @Test
+    void notificationsAndMigrationMoveAnAccountAlongOnceEach() {
+        String id = detectedAccount();
+        AccountNotified notified = AccountNotified.of(Instant.now(), id, AccountNotified.Kind.INITIAL, 1, "<m1@relink>");
+        send(notified);
+        send(notified);
+        send(AccountNotified.of(Instant.now(), id, AccountNotified.Kind.REMINDER, 2, "<m2@relink>"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> row(id).notifications == 2);
+        assertEquals(AccountStatus.NOTIFIED, row(id).status);
+
+        send(AccountMigrated.of(Instant.now(), id, "new-" + id, "graph", true));
+        await().atMost(Duration.ofSeconds(30)).until(() -> row(id).status == AccountStatus.MIGRATED);
+        assertEquals("new-" + id, row(id).newAccountId);
+        assertEquals(2, row(id).notifications, "the repeated AccountNotified was applied once");
+    }
+
+    @Test
+    void unreadableRecordsGoToTheDeadLetterTopicWithTheirReasonAndTheConsumerGoesOn() {
+        String id = detectedAccount();
+        try (TopicClient client = new TopicClient(devstack.kafka().bootstrapServers())) {
+            ProducerRecord<String, byte[]> garbage = new ProducerRecord<>(Topics.NOTIFICATIONS, id, "{not json".getBytes(StandardCharsets.UTF_8));
+            garbage.headers().add(CloudEventHeaders.TYPE, "io.relink.account.notified.v1".getBytes(StandardCharsets.UTF_8));
+            client.send(garbage);
+            client.send(new ProducerRecord<>(Topics.MIGRATIONS, id, "{}".getBytes(StandardCharsets.UTF_8)));
+        }
+        send(AccountNotified.of(Instant.now(), id, AccountNotified.Kind.INITIAL, 1, "<after-garbage@relink>"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> row(id).notifications == 1);
+
+        List<ConsumerRecord<String, byte[]>> dead = deadLetters(Topics.NOTIFICATIONS, id);
+        assertEquals(1, dead.size());
+        assertTrue(CloudEventHeaders.read(dead.get(0).headers(), "dead-letter-reason").contains("invalid AccountNotified"),
+                CloudEventHeaders.read(dead.get(0).headers(), "dead-letter-reason"));
+        assertEquals("{not json", new String(dead.get(0).value(), StandardCharsets.UTF_8), "the original record is kept");
+        assertTrue(CloudEventHeaders.read(deadLetters(Topics.MIGRATIONS, id).get(0).headers(), "dead-letter-reason").contains("ce_type"));
+    }
+
+    @Test
+    void theSummaryAndMetricsShowTheFunnel() {
+        given().header("Authorization", "Bearer test-admin-key").get("/api/summary").then().statusCode(200)
+                .body("funnel.detected", org.hamcrest.Matchers.greaterThan(0));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/q/metrics").then()
+                .body(containsString("relink_funnel_accounts{status=\"DETECTED\"}"))
+                .body(containsString("relink_scan_pages_total")));
+        given().get("/q/openapi").then().statusCode(200).body(containsString("/api/scans")).body(containsString("/api/accounts"));
+    }
+
+    private String detectedAccount() {
+        String id = "acc-" + UUID.randomUUID();
+        QuarkusTransaction.requiringNew().run(() -> {
+            RegisteredAccount row = new RegisteredAccount();
+            row.accountId = id;
+            row.email = "funnel@contoso.example";
+            row.provider = "eas";
+            row.status = AccountStatus.DETECTED;
+            row.firstSeenAt = Instant.now();
+            row.lastSeenAt = row.firstSeenAt;
+            row.updatedAt = row.firstSeenAt;
+            row.detectedScanId = UUID.randomUUID();
+            row.persist();
+        });
+        return id;
+    }
+
+    private static RegisteredAccount row(String id) {
+        return QuarkusTransaction.requiringNew().call(() -> RegisteredAccount.<RegisteredAccount>findById(id));
+    }
+
+    private void send(RelinkEvent event) {
+        try (TopicClient client = new TopicClient(devstack.kafka().bootstrapServers())) {
+            RecordHeaders headers = new RecordHeaders();
+            CloudEventHeaders.write(headers, event, "/relink/test");
+            client.send(new ProducerRecord<>(event.type().topic(), null, event.accountId(), EventCodec.write(event), headers));
+        }
+    }
+
+    private List<ConsumerRecord<String, byte[]>> deadLetters(String topic, String key) {
+        try (TopicClient client = new TopicClient(devstack.kafka().bootstrapServers())) {
+            return await().atMost(Duration.ofSeconds(30)).until(
+                    () -> client.readFromBeginning(Topics.deadLetter(topic), Integer.MAX_VALUE, Duration.ofSeconds(2)).stream()
+                            .filter(r -> key.equals(r.key())).toList(), r -> !r.isEmpty());
+        }
+    }
+}
