@@ -1,0 +1,72 @@
+package io.relink.notifier.config;
+
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** What the emails say and how they are sent ({@code relink.notify.*}). */
+@ConfigMapping(prefix = "relink.notify")
+public interface NotifyConfig {
+    /** The From address. */
+    String senderAddress();
+
+    @WithDefault("Relink")
+    String senderName();
+
+    Optional<String> replyTo();
+
+    /** The product the user connected their mailbox to, named in the email. */
+    @WithDefault("your account")
+    String productName();
+
+    /** Where users can ask whether the email is genuine. */
+    String supportContact();
+
+    /** The date after which the user's connection stops working; named in the email when set. */
+    Optional<LocalDate> deadline();
+
+    @WithDefault("3d")
+    Duration reminderInterval();
+
+    @WithDefault("3")
+    int maxReminders();
+
+    /** Keep reminding after the deadline has passed. */
+    @WithDefault("false")
+    boolean remindAfterDeadline();
+
+    /** A short confirmation email after the user migrated. */
+    @WithDefault("true")
+    boolean confirmation();
+
+    /** Attempts of one email before it is marked FAILED for operators. */
+    @WithDefault("8")
+    int maxTries();
+
+    @WithDefault("30s")
+    Duration retryBackoff();
+
+    @WithDefault("1h")
+    Duration maxRetryBackoff();
+
+    /** Emails per minute across all replicas; 0 is no limit. */
+    @WithDefault("600")
+    int ratePerMinute();
+
+    @WithDefault("100")
+    int batchSize();
+
+    /** SMTP sends in flight at once per replica. */
+    @WithDefault("8")
+    int parallelSends();
+
+    /** An email marked as sending for longer than this (its replica stopped) is tried again. */
+    @WithDefault("5m")
+    Duration sendingLease();
+
+    @WithDefault("1s")
+    Duration pollInterval();
+}

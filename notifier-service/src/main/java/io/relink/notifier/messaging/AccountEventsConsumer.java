@@ -1,0 +1,65 @@
+package io.relink.notifier.messaging;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.faulttolerance.Retry;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+import io.relink.events.AccountDetected;
+import io.relink.events.AccountMigrated;
+import io.relink.events.AccountResolved;
+import io.relink.events.MalformedEventException;
+import io.relink.events.RelinkEvent;
+import io.relink.notifier.service.Notifications;
+import io.relink.platform.inbox.ProcessedEvents;
+import io.relink.platform.messaging.IncomingEvents;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+/**
+ * Records what each event means for the emails, once per event, and never waits for SMTP: sending happens
+ * apart, from the database. Unreadable records go to the topic's DLQ with the reason.
+ */
+@ApplicationScoped
+public class AccountEventsConsumer {
+    private static final String CONSUMER = "notifier";
+
+    private final Notifications notifications;
+    private final ProcessedEvents processed;
+
+    public AccountEventsConsumer(Notifications notifications, ProcessedEvents processed) {
+        this.notifications = notifications;
+        this.processed = processed;
+    }
+
+    @Incoming("accounts-in")
+    @Blocking
+    @Retry(maxRetries = 3, delay = 200, abortOn = MalformedEventException.class)
+    @Transactional
+    public void onAccount(ConsumerRecord<String, byte[]> record) {
+        apply(IncomingEvents.decode(record));
+    }
+
+    @Incoming("migrations-in")
+    @Blocking
+    @Retry(maxRetries = 3, delay = 200, abortOn = MalformedEventException.class)
+    @Transactional
+    public void onMigration(ConsumerRecord<String, byte[]> record) {
+        apply(IncomingEvents.decode(record));
+    }
+
+    private void apply(RelinkEvent event) {
+        if (!processed.firstDelivery(CONSUMER, event.eventId())) {
+            return;
+        }
+        if (event instanceof AccountDetected detected) {
+            notifications.detected(detected);
+        } else if (event instanceof AccountResolved resolved) {
+            notifications.resolved(resolved);
+        } else if (event instanceof AccountMigrated migrated) {
+            notifications.migrated(migrated);
+        } else {
+            throw new MalformedEventException(event.type().ceType() + " does not belong on this topic");
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package io.relink.notifier.model;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+/** One intended email: recorded before it is sent, marked after. */
+@Entity
+@Table(name = "notification")
+public class Notification extends PanacheEntityBase {
+    public enum Kind {
+        INITIAL,
+        REMINDER,
+        CONFIRMATION
+    }
+
+    public enum Status {
+        PENDING,
+        /** Handed to SMTP; if its replica stops before marking it, it is tried again after the lease. */
+        SENDING,
+        SENT,
+        /** Gave up: a permanent rejection, or too many tries. Operators can resend. */
+        FAILED,
+        /** The user migrated or the account no longer needs it. */
+        CANCELLED
+    }
+
+    @Id
+    public UUID id;
+    @Column(name = "account_id")
+    public String accountId;
+    @Enumerated(EnumType.STRING)
+    public Kind kind;
+    /** The email's number for its account: 1 for the initial email, then counting reminders. */
+    public int attempt;
+    @Enumerated(EnumType.STRING)
+    public Status status;
+    @Column(name = "due_at")
+    public Instant dueAt;
+    public int tries;
+    @Column(name = "sending_since")
+    public Instant sendingSince;
+    @Column(name = "last_error")
+    public String lastError;
+    @Column(name = "message_id")
+    public String messageId;
+    @Column(name = "sent_at")
+    public Instant sentAt;
+    @Column(name = "created_at")
+    public Instant createdAt;
+}

@@ -1,0 +1,87 @@
+package io.relink.notifier.rest;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.panache.common.Sort;
+import io.relink.notifier.model.Notification;
+import io.relink.notifier.service.Notifications;
+import io.relink.platform.rest.ApiError;
+import io.relink.platform.rest.InvalidRequestException;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/** Operators: the emails of an account, the failed ones, and resending a failed one. Admin key required. */
+@Path("/api/notifications")
+@Produces(MediaType.APPLICATION_JSON)
+public class NotificationResource {
+    private static final int MAX = 500;
+
+    public record NotificationView(UUID id, String accountId, Notification.Kind kind, int attempt, Notification.Status status,
+            Instant dueAt, int tries, String lastError, String messageId, Instant sentAt, Instant createdAt) {
+        static NotificationView of(Notification n) {
+            return new NotificationView(n.id, n.accountId, n.kind, n.attempt, n.status, n.dueAt, n.tries, n.lastError, n.messageId,
+                    n.sentAt, n.createdAt);
+        }
+    }
+
+    private final Notifications notifications;
+
+    public NotificationResource(Notifications notifications) {
+        this.notifications = notifications;
+    }
+
+    /** By account ({@code accountId}) and/or status ({@code status=FAILED}); newest first, at most 500. */
+    @GET
+    public List<NotificationView> list(@QueryParam("accountId") String accountId, @QueryParam("status") String status) {
+        Notification.Status filter = status(status);
+        if (accountId == null && filter == null) {
+            throw new InvalidRequestException("give accountId, status, or both");
+        }
+        return QuarkusTransaction.requiringNew().call(() -> {
+            String query = accountId != null && filter != null ? "accountId = ?1 and status = ?2"
+                    : accountId != null ? "accountId = ?1" : "status = ?1";
+            Object[] params = accountId != null && filter != null ? new Object[] { accountId, filter }
+                    : new Object[] { accountId != null ? accountId : filter };
+            return Notification.<Notification>find(query, Sort.descending("createdAt"), params).page(0, MAX).list()
+                    .stream().map(NotificationView::of).toList();
+        });
+    }
+
+    /** Sends a FAILED email again now; 409 for any other status. */
+    @POST
+    @Path("/{id}/resend")
+    public Response resend(@PathParam("id") String id) {
+        UUID notificationId;
+        try {
+            notificationId = UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException("a notification id is a UUID");
+        }
+        return notifications.resend(notificationId)
+                .map(n -> n.status == Notification.Status.PENDING ? Response.accepted(NotificationView.of(n)).build()
+                        : Response.status(Response.Status.CONFLICT).entity(new ApiError("not_failed",
+                                "only FAILED notifications are resent; this one is " + n.status)).build())
+                .orElse(Response.status(Response.Status.NOT_FOUND).entity(new ApiError("not_found", "no notification " + id)).build());
+    }
+
+    private static Notification.Status status(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Notification.Status.valueOf(value.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException("status must be one of " + java.util.Arrays.toString(Notification.Status.values()));
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package io.relink.notifier.service;
+
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import io.quarkus.mailer.Mail;
+import io.quarkus.mailer.MailTemplate.MailTemplateInstance;
+import io.quarkus.qute.CheckedTemplate;
+import io.relink.links.LinkTokens;
+import io.relink.notifier.config.NotifyConfig;
+import io.relink.notifier.model.Notification;
+import io.relink.notifier.model.Recipient;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/** Builds each email from its Qute templates (HTML and plain text), with a fresh signed link. */
+@ApplicationScoped
+public class MailComposer {
+
+    /** What the templates show. */
+    public record Content(String email, String link, String productName, String deadline, String supportContact,
+            String linkHost, String senderAddress, boolean reminder, int attempt) {
+    }
+
+    @CheckedTemplate
+    static class Templates {
+        static native MailTemplateInstance reauth(Content content);
+
+        static native MailTemplateInstance confirmation(Content content);
+    }
+
+    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("d MMMM yyyy", Locale.ENGLISH);
+
+    private final NotifyConfig config;
+    private final LinkTokens links;
+    private final String publicUrl;
+
+    public MailComposer(NotifyConfig config, LinkTokens links, @ConfigProperty(name = "relink.public-url") String publicUrl) {
+        this.config = config;
+        this.links = links;
+        this.publicUrl = publicUrl.replaceAll("/+$", "");
+    }
+
+    /** The email for one notification; its Message-ID is derived from the notification, so it is known before sending. */
+    public MailTemplateInstance compose(Notification notification, Recipient recipient, String messageId) {
+        boolean confirmation = notification.kind == Notification.Kind.CONFIRMATION;
+        String link = confirmation ? null : publicUrl + "/reauth/" + links.issue(recipient.accountId, recipient.email);
+        Content content = new Content(recipient.email, link, config.productName(), config.deadline().map(DATE::format).orElse(null),
+                config.supportContact(), java.net.URI.create(publicUrl).getHost(), config.senderAddress(),
+                notification.kind == Notification.Kind.REMINDER, notification.attempt);
+        String subject = confirmation ? "Your mailbox is reconnected to " + config.productName()
+                : (content.reminder() ? "Reminder: " : "") + "Action needed: reconnect your mailbox to " + config.productName();
+        Mail mail = new Mail().addHeader("Message-ID", messageId);
+        MailTemplateInstance instance = (confirmation ? Templates.confirmation(content) : Templates.reauth(content))
+                .mail(mail).to(recipient.email).subject(subject).from(config.senderName() + " <" + config.senderAddress() + ">");
+        config.replyTo().ifPresent(instance::replyTo);
+        return instance;
+    }
+}

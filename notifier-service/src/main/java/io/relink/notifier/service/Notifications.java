@@ -1,0 +1,157 @@
+package io.relink.notifier.service;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import java.util.UUID;
+
+import io.relink.events.AccountDetected;
+import io.relink.events.AccountMigrated;
+import io.relink.events.AccountNotified;
+import io.relink.events.AccountResolved;
+import io.relink.notifier.config.NotifyConfig;
+import io.relink.notifier.model.Notification;
+import io.relink.notifier.model.Notification.Kind;
+import io.relink.notifier.model.Notification.Status;
+import io.relink.notifier.model.Recipient;
+import io.relink.platform.outbox.Outbox;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import jakarta.transaction.Transactional.TxType;
+
+/**
+ * The notifier's state: who must be emailed and which emails are intended. Every change happens in the
+ * transaction of the event or the send result that causes it.
+ */
+@ApplicationScoped
+public class Notifications {
+    private final NotifyConfig config;
+    private final Outbox outbox;
+    private final Clock clock;
+    private final EntityManager entityManager;
+
+    public Notifications(NotifyConfig config, Outbox outbox, Clock clock, EntityManager entityManager) {
+        this.config = config;
+        this.outbox = outbox;
+        this.clock = clock;
+        this.entityManager = entityManager;
+    }
+
+    /** AccountDetected: remember the user and intend the initial email (once, however often the event comes). */
+    @Transactional(TxType.MANDATORY)
+    public void detected(AccountDetected event) {
+        Instant now = clock.instant();
+        Recipient recipient = Recipient.findById(event.accountId());
+        if (recipient != null && recipient.state == Recipient.State.MIGRATED) {
+            return;
+        }
+        boolean fresh = recipient == null;
+        if (fresh) {
+            recipient = new Recipient();
+            recipient.accountId = event.accountId();
+            recipient.detectedAt = now;
+        }
+        recipient.state = Recipient.State.OPEN;
+        recipient.closedAt = null;
+        recipient.email = event.email();
+        recipient.provider = event.provider();
+        recipient.updatedAt = now;
+        if (fresh) {
+            recipient.persist();
+        }
+        intend(event.accountId(), Kind.INITIAL, 1, now);
+    }
+
+    /** AccountResolved: no more emails for this account. */
+    @Transactional(TxType.MANDATORY)
+    public void resolved(AccountResolved event) {
+        close(event.accountId(), Recipient.State.RESOLVED);
+    }
+
+    /** AccountMigrated: no more reminders; a confirmation if configured. */
+    @Transactional(TxType.MANDATORY)
+    public void migrated(AccountMigrated event) {
+        if (close(event.accountId(), Recipient.State.MIGRATED) && config.confirmation()) {
+            intend(event.accountId(), Kind.CONFIRMATION, 1, clock.instant());
+        }
+    }
+
+    /** The email went out: mark it, announce it, and plan the next reminder. */
+    @Transactional
+    public void sent(UUID notificationId, String messageId) {
+        Instant now = clock.instant();
+        Notification n = Notification.findById(notificationId);
+        n.status = Status.SENT;
+        n.sentAt = now;
+        n.messageId = messageId;
+        n.lastError = null;
+        if (n.kind == Kind.CONFIRMATION) {
+            return;
+        }
+        outbox.publish(AccountNotified.of(now, n.accountId, n.kind == Kind.INITIAL ? AccountNotified.Kind.INITIAL
+                : AccountNotified.Kind.REMINDER, n.attempt, messageId));
+        Recipient recipient = Recipient.findById(n.accountId);
+        int remindersSoFar = n.attempt - 1;
+        Instant next = now.plus(config.reminderInterval());
+        if (recipient.state == Recipient.State.OPEN && remindersSoFar < config.maxReminders() && beforeDeadline(next)) {
+            intend(n.accountId, Kind.REMINDER, n.attempt + 1, next);
+        }
+    }
+
+    /** The email did not go out: try again later, or give up when it is permanent or tried too often. */
+    @Transactional
+    public void failed(UUID notificationId, String error, boolean permanent) {
+        Notification n = Notification.findById(notificationId);
+        n.lastError = error;
+        n.sendingSince = null;
+        if (permanent || n.tries >= config.maxTries()) {
+            n.status = Status.FAILED;
+            return;
+        }
+        n.status = Status.PENDING;
+        long backoff = Math.min(config.maxRetryBackoff().toMillis(), config.retryBackoff().toMillis() << Math.min(n.tries - 1, 20));
+        n.dueAt = clock.instant().plusMillis(backoff);
+    }
+
+    /** Operators: send a failed email again now. */
+    @Transactional
+    public Optional<Notification> resend(UUID notificationId) {
+        Notification n = Notification.findById(notificationId);
+        if (n == null || n.status != Status.FAILED) {
+            return Optional.ofNullable(n);
+        }
+        n.status = Status.PENDING;
+        n.tries = 0;
+        n.dueAt = clock.instant();
+        return Optional.of(n);
+    }
+
+    private boolean close(String accountId, Recipient.State state) {
+        Recipient recipient = Recipient.findById(accountId);
+        if (recipient == null || recipient.state != Recipient.State.OPEN) {
+            return false;
+        }
+        recipient.state = state;
+        recipient.closedAt = clock.instant();
+        recipient.updatedAt = recipient.closedAt;
+        Notification.update("status = ?1 where accountId = ?2 and status = ?3 and kind <> ?4",
+                Status.CANCELLED, accountId, Status.PENDING, Kind.CONFIRMATION);
+        return true;
+    }
+
+    /** Records an intended email unless the same one exists already (the unique key decides, race-free). */
+    private void intend(String accountId, Kind kind, int attempt, Instant due) {
+        entityManager.createNativeQuery("INSERT INTO notification (id, account_id, kind, attempt, status, due_at, created_at) "
+                + "VALUES (:id, :account, :kind, :attempt, 'PENDING', :due, :now) ON CONFLICT (account_id, kind, attempt) DO NOTHING")
+                .setParameter("id", UUID.randomUUID()).setParameter("account", accountId).setParameter("kind", kind.name())
+                .setParameter("attempt", attempt).setParameter("due", due).setParameter("now", clock.instant())
+                .executeUpdate();
+    }
+
+    private boolean beforeDeadline(Instant when) {
+        return config.remindAfterDeadline() || config.deadline()
+                .map(d -> when.isBefore(d.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC))).orElse(true);
+    }
+}
