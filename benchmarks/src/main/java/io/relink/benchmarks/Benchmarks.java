@@ -14,6 +14,7 @@ public final class Benchmarks {
         Map<String, Benchmark> known = new LinkedHashMap<>();
         known.put("sandbox", new SandboxBenchmark());
         known.put("scan", new ScanBenchmark());
+        known.put("pipeline", new PipelineBenchmark());
         String run = System.getProperty("bench.run", "all");
         List<String> chosen = "all".equals(run) ? List.copyOf(known.keySet()) : List.of(run.split(","));
         System.out.println();

@@ -76,6 +76,15 @@ public final class MailServer implements AutoCloseable {
         }
     }
 
+    /** Waits up to {@code millis} for {@code count} messages in all; true if they arrived. */
+    public boolean awaitMessages(int count, long millis) {
+        GreenMail server;
+        synchronized (this) {
+            server = greenMail;
+        }
+        return server != null && server.waitForIncomingEmail(millis, count);
+    }
+
     public synchronized void purge() {
         if (greenMail != null) {
             try {

@@ -52,6 +52,15 @@ public final class TopicClient implements AutoCloseable {
         }
     }
 
+    /** Sends without waiting; {@link #flush()} waits for every acknowledgement. */
+    public Future<RecordMetadata> sendAsync(ProducerRecord<String, byte[]> record) {
+        return producer().send(record);
+    }
+
+    public void flush() {
+        producer().flush();
+    }
+
     /**
      * Reads {@code topic} from its beginning until at least {@code atLeast} records arrived or {@code timeout}
      * passed, and returns all read.

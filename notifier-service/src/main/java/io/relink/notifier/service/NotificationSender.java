@@ -78,7 +78,8 @@ public class NotificationSender {
                         .onFailure().recoverWithItem(error -> new Outcome(c, error)))
                 .merge(config.parallelSends())
                 .collect().asList().await().indefinitely();
-        outcomes.forEach(o -> record(o.claimed(), o.error()));
+        // One transaction for the batch's outcomes: marks, AccountNotified events and next reminders.
+        QuarkusTransaction.requiringNew().run(() -> outcomes.forEach(o -> record(o.claimed(), o.error())));
         return batch.size();
     }
 

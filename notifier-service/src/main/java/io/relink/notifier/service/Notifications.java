@@ -79,7 +79,7 @@ public class Notifications {
     }
 
     /** The email went out: mark it, announce it, and plan the next reminder. */
-    @Transactional
+    @Transactional(TxType.MANDATORY)
     public void sent(UUID notificationId, String messageId) {
         Instant now = clock.instant();
         Notification n = Notification.findById(notificationId);
@@ -101,7 +101,7 @@ public class Notifications {
     }
 
     /** The email did not go out: try again later, or give up when it is permanent or tried too often. */
-    @Transactional
+    @Transactional(TxType.MANDATORY)
     public void failed(UUID notificationId, String error, boolean permanent) {
         Notification n = Notification.findById(notificationId);
         n.lastError = error;
