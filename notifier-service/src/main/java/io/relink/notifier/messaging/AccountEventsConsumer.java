@@ -10,7 +10,6 @@ import io.relink.events.AccountResolved;
 import io.relink.events.MalformedEventException;
 import io.relink.events.RelinkEvent;
 import io.relink.notifier.service.Notifications;
-import io.relink.platform.inbox.ProcessedEvents;
 import io.relink.platform.messaging.IncomingEvents;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,11 +24,11 @@ public class AccountEventsConsumer {
     private static final String CONSUMER = "notifier";
 
     private final Notifications notifications;
-    private final ProcessedEvents processed;
+    private final IncomingEvents incoming;
 
-    public AccountEventsConsumer(Notifications notifications, ProcessedEvents processed) {
+    public AccountEventsConsumer(Notifications notifications, IncomingEvents incoming) {
         this.notifications = notifications;
-        this.processed = processed;
+        this.incoming = incoming;
     }
 
     @Incoming("accounts-in")
@@ -37,7 +36,7 @@ public class AccountEventsConsumer {
     @Retry(maxRetries = 3, delay = 200, abortOn = MalformedEventException.class)
     @Transactional
     public void onAccount(ConsumerRecord<String, byte[]> record) {
-        apply(IncomingEvents.decode(record));
+        incoming.applyOnce(CONSUMER, record, this::apply);
     }
 
     @Incoming("migrations-in")
@@ -45,13 +44,10 @@ public class AccountEventsConsumer {
     @Retry(maxRetries = 3, delay = 200, abortOn = MalformedEventException.class)
     @Transactional
     public void onMigration(ConsumerRecord<String, byte[]> record) {
-        apply(IncomingEvents.decode(record));
+        incoming.applyOnce(CONSUMER, record, this::apply);
     }
 
     private void apply(RelinkEvent event) {
-        if (!processed.firstDelivery(CONSUMER, event.eventId())) {
-            return;
-        }
         if (event instanceof AccountDetected detected) {
             notifications.detected(detected);
         } else if (event instanceof AccountResolved resolved) {
@@ -59,7 +55,7 @@ public class AccountEventsConsumer {
         } else if (event instanceof AccountMigrated migrated) {
             notifications.migrated(migrated);
         } else {
-            throw new MalformedEventException(event.type().ceType() + " does not belong on this topic");
+            throw IncomingEvents.unexpected(event);
         }
     }
 }

@@ -1,15 +1,37 @@
 package io.relink.platform.messaging;
 
+import java.util.function.Consumer;
+
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import io.relink.events.CloudEventHeaders;
 import io.relink.events.EventCodec;
 import io.relink.events.MalformedEventException;
 import io.relink.events.RelinkEvent;
+import io.relink.platform.inbox.ProcessedEvents;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import jakarta.transaction.Transactional.TxType;
 
-/** Turns a consumed record into a Relink event, or says why it cannot (the reason the DLQ records). */
-public final class IncomingEvents {
-    private IncomingEvents() {
+/**
+ * What every idempotent consumer does with a record: read it as a Relink event (or say why it cannot, the
+ * reason the DLQ records) and apply it only the first time its event id arrives.
+ */
+@ApplicationScoped
+public class IncomingEvents {
+    private final ProcessedEvents processed;
+
+    public IncomingEvents(ProcessedEvents processed) {
+        this.processed = processed;
+    }
+
+    /** In the caller's transaction: decodes the record and hands its event to {@code apply} unless already processed. */
+    @Transactional(TxType.MANDATORY)
+    public void applyOnce(String consumer, ConsumerRecord<String, byte[]> record, Consumer<RelinkEvent> apply) {
+        RelinkEvent event = decode(record);
+        if (processed.firstDelivery(consumer, event.eventId())) {
+            apply.accept(event);
+        }
     }
 
     public static RelinkEvent decode(ConsumerRecord<String, byte[]> record) {
@@ -18,5 +40,10 @@ public final class IncomingEvents {
             throw new MalformedEventException("record key '" + record.key() + "' is not the event's accountId");
         }
         return event;
+    }
+
+    /** For an event a consumer does not expect on its topic. */
+    public static MalformedEventException unexpected(RelinkEvent event) {
+        return new MalformedEventException(event.type().ceType() + " does not belong on this topic");
     }
 }

@@ -8,7 +8,6 @@ import io.relink.events.AccountMigrated;
 import io.relink.events.AccountNotified;
 import io.relink.events.MalformedEventException;
 import io.relink.events.RelinkEvent;
-import io.relink.platform.inbox.ProcessedEvents;
 import io.relink.platform.messaging.IncomingEvents;
 import io.relink.scanner.service.Registry;
 import io.smallrye.common.annotation.Blocking;
@@ -25,11 +24,11 @@ public class FunnelConsumer {
     private static final String CONSUMER = "scanner";
 
     private final Registry registry;
-    private final ProcessedEvents processed;
+    private final IncomingEvents incoming;
 
-    public FunnelConsumer(Registry registry, ProcessedEvents processed) {
+    public FunnelConsumer(Registry registry, IncomingEvents incoming) {
         this.registry = registry;
-        this.processed = processed;
+        this.incoming = incoming;
     }
 
     @Incoming("notifications-in")
@@ -37,7 +36,7 @@ public class FunnelConsumer {
     @Retry(maxRetries = 3, delay = 200, abortOn = MalformedEventException.class)
     @Transactional
     public void onNotification(ConsumerRecord<String, byte[]> record) {
-        apply(IncomingEvents.decode(record));
+        incoming.applyOnce(CONSUMER, record, this::apply);
     }
 
     @Incoming("migrations-in")
@@ -45,19 +44,16 @@ public class FunnelConsumer {
     @Retry(maxRetries = 3, delay = 200, abortOn = MalformedEventException.class)
     @Transactional
     public void onMigration(ConsumerRecord<String, byte[]> record) {
-        apply(IncomingEvents.decode(record));
+        incoming.applyOnce(CONSUMER, record, this::apply);
     }
 
     private void apply(RelinkEvent event) {
-        if (!processed.firstDelivery(CONSUMER, event.eventId())) {
-            return;
-        }
         if (event instanceof AccountNotified notified) {
             registry.notified(notified);
         } else if (event instanceof AccountMigrated migrated) {
             registry.migrated(migrated);
         } else {
-            throw new MalformedEventException(event.type().ceType() + " does not belong on this topic");
+            throw IncomingEvents.unexpected(event);
         }
     }
 }
