@@ -1,0 +1,29 @@
+package io.relink.reauth.model;
+
+import java.time.Instant;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+/** A one-time OAuth state, stored only as hashes of itself and of the browser cookie it is bound to. */
+@Entity
+@Table(name = "oauth_state")
+public class OAuthState extends PanacheEntityBase {
+    @Id
+    @Column(name = "state_hash")
+    public String stateHash;
+    @Column(name = "cookie_hash")
+    public String cookieHash;
+    @Column(name = "account_id")
+    public String accountId;
+    public String email;
+    @Column(name = "created_at")
+    public Instant createdAt;
+    @Column(name = "expires_at")
+    public Instant expiresAt;
+    @Column(name = "used_at")
+    public Instant usedAt;
+}

@@ -1,0 +1,124 @@
+package io.relink.reauth.rest;
+
+import java.net.URI;
+
+import org.jboss.resteasy.reactive.RestCookie;
+import org.jboss.resteasy.reactive.RestQuery;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+import org.jboss.resteasy.reactive.server.ServerResponseFilter;
+
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import io.relink.links.LinkTokens;
+import io.relink.reauth.config.ReauthConfig;
+import io.relink.reauth.service.HandOver;
+import io.relink.reauth.service.HandOver.Refusal;
+import io.relink.reauth.service.HandOver.RefusedException;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerResponseContext;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.NewCookie;
+import jakarta.ws.rs.core.Response;
+
+/**
+ * What the end user sees. GET of a link only shows a page (mail scanners open every link); its button POSTs and
+ * goes to Nylas; the callback finishes and lands on a fixed page. Every page: no referrer, a strict CSP, nothing
+ * from third parties.
+ */
+@Path("/reauth")
+@Produces(MediaType.TEXT_HTML)
+public class ReauthPages {
+    static final String STATE_COOKIE = "relink_reauth";
+
+    @CheckedTemplate
+    static class Templates {
+        static native TemplateInstance link(String email, String action);
+
+        static native TemplateInstance done();
+
+        static native TemplateInstance problem(String title, String message, String retryLink);
+    }
+
+    private final HandOver handOver;
+    private final ReauthConfig config;
+
+    public ReauthPages(HandOver handOver, ReauthConfig config) {
+        this.handOver = handOver;
+        this.config = config;
+    }
+
+    @GET
+    @Path("/{linkToken}")
+    public TemplateInstance link(@PathParam("linkToken") String linkToken) {
+        LinkTokens.Claims claims = handOver.open(linkToken);
+        return Templates.link(claims.email(), "/reauth/" + linkToken);
+    }
+
+    @POST
+    @Path("/{linkToken}")
+    public Response start(@PathParam("linkToken") String linkToken) {
+        HandOver.Authorization authorization = handOver.start(linkToken);
+        NewCookie cookie = new NewCookie.Builder(STATE_COOKIE).value(authorization.cookie()).path("/reauth")
+                .httpOnly(true).secure(config.reauth().secureCookie()).sameSite(NewCookie.SameSite.LAX)
+                .maxAge((int) config.reauth().stateLifetime().toSeconds()).build();
+        return Response.seeOther(URI.create(authorization.authorizeUrl())).cookie(cookie).build();
+    }
+
+    @GET
+    @Path("/callback")
+    public Response callback(@RestQuery String code, @RestQuery String state, @RestQuery String error,
+            @RestCookie(STATE_COOKIE) String cookie) {
+        handOver.complete(code, state, error, cookie);
+        // A fixed page without parameters: nothing of the callback stays in the address bar or history.
+        return Response.seeOther(URI.create("/reauth/done")).cookie(new NewCookie.Builder(STATE_COOKIE).value("").path("/reauth")
+                .maxAge(0).httpOnly(true).secure(config.reauth().secureCookie()).build()).build();
+    }
+
+    @GET
+    @Path("/done")
+    public TemplateInstance done() {
+        return Templates.done();
+    }
+
+    @ServerExceptionMapper
+    public Response refused(RefusedException e) {
+        Refusal refusal = e.refusal();
+        String retry = e.linkToken() == null ? null : "/reauth/" + e.linkToken();
+        String[] text = switch (refusal) {
+            case LINK_INVALID -> new String[] { "This link does not work",
+                    "It may have been copied incompletely. Open the link from the email again, or ask for a new one." };
+            case LINK_EXPIRED -> new String[] { "This link has expired", "Links work for 14 days. Ask for a new one; a reminder email also has a fresh link." };
+            case ALREADY_MIGRATED -> new String[] { "Your mailbox is already reconnected", "There is nothing more to do." };
+            case STATE_INVALID -> new String[] { "This sign-in cannot be finished here",
+                    "It was already used, took too long, or was started in another browser. Open the link from your email again." };
+            case SIGN_IN_CANCELLED -> new String[] { "The sign-in was not completed", "You can start again." };
+            case WRONG_ACCOUNT -> new String[] { "You signed in with a different mailbox",
+                    "Start again and sign in with the mailbox the email was sent to." };
+            case NYLAS_FAILED -> new String[] { "We could not finish reconnecting your mailbox", "Nothing was changed. Please start again in a few minutes." };
+        };
+        int status = refusal == Refusal.ALREADY_MIGRATED ? 200 : refusal == Refusal.NYLAS_FAILED ? 502 : 400;
+        return Response.status(status).type(MediaType.TEXT_HTML_TYPE).entity(Templates.problem(text[0], text[1], retry)).build();
+    }
+
+    /** Security headers for every page under /reauth. */
+    @ServerResponseFilter
+    public void headers(ContainerRequestContext request, ContainerResponseContext response) {
+        if (request.getUriInfo().getPath().startsWith("/reauth")) {
+            response.getHeaders().putSingle("Referrer-Policy", "no-referrer");
+            response.getHeaders().putSingle("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; "
+                    + "form-action 'self' " + origin(config.nylas().baseUrl()) + "; frame-ancestors 'none'; base-uri 'none'");
+            response.getHeaders().putSingle("X-Content-Type-Options", "nosniff");
+            response.getHeaders().putSingle("Cache-Control", "no-store");
+        }
+    }
+
+    private static String origin(String url) {
+        URI uri = URI.create(url);
+        return uri.getScheme() + "://" + uri.getAuthority();
+    }
+}
