@@ -15,6 +15,7 @@ public final class Benchmarks {
         known.put("sandbox", new SandboxBenchmark());
         known.put("scan", new ScanBenchmark());
         known.put("pipeline", new PipelineBenchmark());
+        known.put("callback", new CallbackBenchmark());
         String run = System.getProperty("bench.run", "all");
         List<String> chosen = "all".equals(run) ? List.copyOf(known.keySet()) : List.of(run.split(","));
         System.out.println();
