@@ -121,6 +121,7 @@ class HandOverTest {
         assertTrue(event.previousAccountCancelled());
         Map<String, Object> inspection = sandboxJson("/sandbox/inspection");
         assertTrue(((List<?>) inspection.get("downgraded")).contains(id), inspection.toString());
+        assertEquals(1, ((Map<?, ?>) inspection.get("requests")).get("accounts.revoke-all-requests"), "revoke-all was called on the old id");
         admin().get("/api/migrations").then().body("find { it.accountId == '" + id + "' }.newAccountId", equalTo(event.newAccountId()));
     }
 

@@ -110,6 +110,7 @@ public class AccountsResource {
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("id") String id, String body) {
         NylasErrors.requireApplication(config, clientId, authorization);
         accounts.byId(id).orElseThrow(() -> notFound(id));
+        log.count("accounts.revoke-all-requests");
         String keep = null;
         if (body != null && !body.isBlank()) {
             try {
