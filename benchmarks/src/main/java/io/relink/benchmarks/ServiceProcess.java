@@ -84,6 +84,13 @@ final class ServiceProcess implements AutoCloseable {
         return response.body();
     }
 
+    /** Waits {@code millis} unless the service exits first, which fails the benchmark with its log's place. */
+    void pause(long millis) throws InterruptedException {
+        if (process.waitFor(millis, TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("the service exited; see " + log);
+        }
+    }
+
     String url(String path) {
         return baseUrl + path;
     }

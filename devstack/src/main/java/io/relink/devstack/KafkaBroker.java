@@ -63,10 +63,6 @@ public abstract sealed class KafkaBroker implements AutoCloseable permits Embedd
         return "127.0.0.1:" + port;
     }
 
-    public Path dataDir() {
-        return dataDir;
-    }
-
     /** Starts the broker (formatting its storage the first time) and returns once it serves requests. */
     public final KafkaBroker start() {
         formatStorageOnce();

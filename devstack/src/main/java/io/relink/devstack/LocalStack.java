@@ -73,8 +73,8 @@ public final class LocalStack {
                 "relink.nylas.base-url", sandbox.baseUrl(), "relink.nylas.client-id", SandboxProcess.CLIENT_ID,
                 "relink.nylas.client-secret", SandboxProcess.CLIENT_SECRET, "relink.reauth.secure-cookie", "false",
                 "relink.token.encryption-key", "bG9jYWwtb25seS10b2tlbi1rZXktMDEyMzQ1Njc4OWE=", "quarkus.http.host", "127.0.0.1"))));
-        for (int port : new int[] { 8081, 8082, 8083 }) {
-            awaitReady("http://127.0.0.1:" + port);
+        for (int i = 0; i < services.size(); i++) {
+            awaitReady("http://127.0.0.1:" + (8081 + i), services.get(i));
         }
         HttpClient http = HttpClient.newHttpClient();
         String scan = http.send(HttpRequest.newBuilder(URI.create(scanner + "/api/scans")).POST(HttpRequest.BodyPublishers.noBody())
@@ -113,7 +113,8 @@ public final class LocalStack {
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(logs.resolve(module + ".log").toFile()).start();
     }
 
-    private static void awaitReady(String base) throws Exception {
+    /** Polls readiness; waiting on the process paces the polls and ends them at once if the service dies. */
+    private static void awaitReady(String base, Process service) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         for (int i = 0; i < 600; i++) {
             try {
@@ -124,7 +125,9 @@ public final class LocalStack {
             } catch (IOException notYet) {
                 // Starting.
             }
-            TimeUnit.MILLISECONDS.sleep(200); // start-up pacing of a launcher, not a test
+            if (service.waitFor(200, TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException(base + " exited during start-up; see .relink/logs");
+            }
         }
         throw new IllegalStateException(base + " did not become ready; see .relink/logs");
     }

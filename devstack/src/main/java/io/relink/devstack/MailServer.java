@@ -3,7 +3,6 @@ package io.relink.devstack;
 import java.util.Arrays;
 import java.util.List;
 
-import com.icegreen.greenmail.store.FolderException;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 
@@ -83,16 +82,6 @@ public final class MailServer implements AutoCloseable {
             server = greenMail;
         }
         return server != null && server.waitForIncomingEmail(millis, count);
-    }
-
-    public synchronized void purge() {
-        if (greenMail != null) {
-            try {
-                greenMail.purgeEmailFromAllMailboxes();
-            } catch (FolderException e) {
-                throw new IllegalStateException("cannot purge the test mailboxes", e);
-            }
-        }
     }
 
     @Override

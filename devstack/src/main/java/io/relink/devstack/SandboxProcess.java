@@ -92,10 +92,6 @@ public final class SandboxProcess implements AutoCloseable {
         return "http://127.0.0.1:" + port;
     }
 
-    public int port() {
-        return port;
-    }
-
     /** Calls a sandbox control, e.g. {@code control("PUT", "/sandbox/faults", "{\"serverErrorEvery\": 7}")}; returns the body. */
     public String control(String method, String path, String jsonBody) {
         HttpRequest.BodyPublisher body = jsonBody == null ? HttpRequest.BodyPublishers.noBody()

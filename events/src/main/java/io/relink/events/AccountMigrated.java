@@ -30,9 +30,4 @@ public record AccountMigrated(
             boolean previousAccountCancelled) {
         return new AccountMigrated(UUID.randomUUID(), now, accountId, newAccountId, provider, previousAccountCancelled);
     }
-
-    /** Nylas gave the account a new id (as a move to the graph provider does). */
-    public boolean accountIdChanged() {
-        return !accountId.equals(newAccountId);
-    }
 }
