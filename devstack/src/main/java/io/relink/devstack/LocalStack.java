@@ -24,6 +24,7 @@ import jakarta.mail.internet.MimeMessage;
  */
 public final class LocalStack {
     private static final String ADMIN_KEY = "local-admin-key";
+    private static final List<String> DATABASES = List.of("relink_scanner", "relink_notifier", "relink_reauth");
     private static final Pattern LINK = Pattern.compile("http://localhost:8083/reauth/[A-Za-z0-9._-]+");
 
     private LocalStack() {
@@ -33,6 +34,11 @@ public final class LocalStack {
         Path root = Path.of(Settings.get("relink.root", ".")).toAbsolutePath();
         Path work = Files.createDirectories(root.resolve(".relink"));
         PostgresServer postgres = PostgresServer.fromSettings();
+        // Every run starts fresh, so its scan finds and emails the accounts again: its own databases and broker data only.
+        for (String database : DATABASES) {
+            postgres.drop(database);
+        }
+        Devstack.deleteRecursively(work.resolve("kafka"));
         List<AutoCloseable> running = new ArrayList<>();
         List<Process> services = new ArrayList<>();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
