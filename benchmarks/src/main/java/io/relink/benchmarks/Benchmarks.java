@@ -1,9 +1,12 @@
 package io.relink.benchmarks;
 
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import io.relink.devstack.ServiceProcess;
 
 /** Runs the benchmarks named in {@code bench.run} ("all" by default) and prints one table each. */
 public final class Benchmarks {
@@ -34,6 +37,12 @@ public final class Benchmarks {
         return String.format("%d cores, %.1f GiB memory, %s %s, Java %s", Runtime.getRuntime().availableProcessors(),
                 os.getTotalMemorySize() / (1024.0 * 1024 * 1024), System.getProperty("os.name"), System.getProperty("os.arch"),
                 System.getProperty("java.version"));
+    }
+
+    /** Starts a packaged service as its own JVM and waits until it is ready; its log goes to target/bench-logs. */
+    static ServiceProcess start(String module, int port, List<String> jvmOptions, Map<String, String> config) {
+        Path log = Path.of(System.getProperty("relink.root", "."), "benchmarks", "target", "bench-logs", module + ".log");
+        return ServiceProcess.of(module, port, jvmOptions, config, log).start();
     }
 
     interface Benchmark {

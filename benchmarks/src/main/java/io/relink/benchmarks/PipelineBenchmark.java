@@ -10,6 +10,7 @@ import java.util.UUID;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
+import io.relink.devstack.ServiceProcess;
 import io.relink.devstack.KafkaBroker;
 import io.relink.devstack.MailServer;
 import io.relink.devstack.PostgresServer;
@@ -49,7 +50,7 @@ final class PipelineBenchmark implements Benchmarks.Benchmark {
                     Map.entry("relink.notify.support-contact", "support@relink.bench"),
                     Map.entry("relink.notify.rate-per-minute", "0"),
                     Map.entry("relink.notify.poll-interval", "0.2s"));
-            try (ServiceProcess notifier = ServiceProcess.start("notifier-service", 18082, List.of("-Xmx256m"), config);
+            try (ServiceProcess notifier = Benchmarks.start("notifier-service", 18082, List.of("-Xmx256m"), config);
                     TopicClient client = new TopicClient(kafka.bootstrapServers())) {
                 long t0 = System.nanoTime();
                 UUID scan = UUID.randomUUID();

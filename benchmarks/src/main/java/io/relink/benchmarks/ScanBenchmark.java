@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.relink.devstack.ServiceProcess;
 import io.relink.devstack.KafkaBroker;
 import io.relink.devstack.PostgresServer;
 import io.relink.devstack.PostgresServer.Database;
@@ -68,7 +69,7 @@ final class ScanBenchmark implements Benchmarks.Benchmark {
                     "relink.nylas.client-id", SandboxProcess.CLIENT_ID,
                     "relink.nylas.client-secret", SandboxProcess.CLIENT_SECRET,
                     "relink.admin.api-key", ADMIN_KEY);
-            try (ServiceProcess scanner = ServiceProcess.start("scanner-service", 18081, List.of("-Xmx256m"), config)) {
+            try (ServiceProcess scanner = Benchmarks.start("scanner-service", 18081, List.of("-Xmx256m"), config)) {
                 String started = scanner.call("POST", "/api/scans", ADMIN_KEY);
                 String id = first(ID, started);
                 long t0 = System.nanoTime();

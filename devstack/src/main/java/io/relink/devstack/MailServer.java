@@ -8,6 +8,7 @@ import com.icegreen.greenmail.util.ServerSetup;
 
 import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
+import jakarta.mail.Multipart;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 
@@ -72,6 +73,25 @@ public final class MailServer implements AutoCloseable {
                     .anyMatch(r -> r instanceof InternetAddress ia && address.equalsIgnoreCase(ia.getAddress()));
         } catch (MessagingException e) {
             return false;
+        }
+    }
+
+    /** The body part of {@code mimeType} ({@code text/plain}, {@code text/html}) of a message, or "" if it has none. */
+    public static String body(MimeMessage message, String mimeType) {
+        try {
+            if (message.isMimeType(mimeType)) {
+                return String.valueOf(message.getContent());
+            }
+            if (message.getContent() instanceof Multipart multipart) {
+                for (int i = 0; i < multipart.getCount(); i++) {
+                    if (multipart.getBodyPart(i).isMimeType(mimeType)) {
+                        return String.valueOf(multipart.getBodyPart(i).getContent());
+                    }
+                }
+            }
+            return "";
+        } catch (MessagingException | java.io.IOException e) {
+            throw new IllegalStateException("unreadable message", e);
         }
     }
 

@@ -85,7 +85,7 @@ public final class PostgresServer {
         try (Connection c = connect("postgres"); Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot drop database " + name, e);
+            throw unreachable(e);
         }
     }
 

@@ -1,0 +1,250 @@
+package io.relink.devstack;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.relink.devstack.PostgresServer.Database;
+import io.relink.events.Topics;
+
+/**
+ * The whole of Relink on one machine, each part a real server: a Kafka broker process, an SMTP server, the Nylas
+ * sandbox and the three services from their packaged jars, each with its own database. The local run, the
+ * end-to-end and fault tests all start it this way; tests can then kill and restart the broker or any service.
+ */
+public final class RelinkSystem implements AutoCloseable {
+    /** The three services, with the port a local run gives each. */
+    public enum Service {
+        SCANNER("scanner-service", 8081), NOTIFIER("notifier-service", 8082), REAUTH("reauth-service", 8083);
+
+        final String module;
+        final int localPort;
+
+        Service(String module, int localPort) {
+            this.module = module;
+            this.localPort = localPort;
+        }
+
+        String databaseName() {
+            return "relink_" + name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    private static final String LINK_KEY = "local-only-link-signing-key-0123456789";
+    // 32 bytes, base64: for a local run or a test only.
+    private static final String TOKEN_KEY = "bG9jYWwtb25seS10b2tlbi1rZXktMDEyMzQ1Njc4OWE=";
+
+    private final Builder settings;
+    private final List<AutoCloseable> parts = new ArrayList<>();
+    private final Map<Service, ServiceProcess> services = new EnumMap<>(Service.class);
+    private KafkaBrokerProcess kafka;
+    private MailServer mail;
+    private SandboxProcess sandbox;
+
+    private RelinkSystem(Builder settings) {
+        this.settings = settings;
+    }
+
+    public static Builder builder(Path workDir) {
+        return new Builder(workDir);
+    }
+
+    private RelinkSystem start() {
+        try {
+            Path work = settings.workDir;
+            // Databases first: a missing PostgreSQL is the likeliest problem, and says so before anything starts.
+            PostgresServer postgres = PostgresServer.fromSettings();
+            Map<Service, Database> databases = new EnumMap<>(Service.class);
+            for (Service service : Service.values()) {
+                if (settings.local) {
+                    postgres.drop(service.databaseName());
+                    databases.put(service, postgres.createIfMissing(service.databaseName()));
+                } else {
+                    databases.put(service, postgres.createTemporary(service.databaseName()));
+                }
+                parts.add(databases.get(service));
+            }
+            if (settings.local) {
+                // A local run starts fresh, so its scan finds and emails the accounts again.
+                Devstack.deleteRecursively(work.resolve("kafka"));
+                Devstack.deleteRecursively(work.resolve("logs"));
+            }
+            kafka = KafkaBroker.process(work.resolve("kafka"));
+            parts.add(kafka);
+            kafka.start().createTopics(Topics.all());
+            mail = new MailServer(settings.local ? settings.smtpPort : KafkaBroker.freePort()).start();
+            parts.add(mail);
+            int reauthPort = port(Service.REAUTH);
+            String publicUrl = "http://localhost:" + reauthPort;
+            Map<String, String> sandboxOptions = new LinkedHashMap<>(Map.of("relink.sandbox.accounts", String.valueOf(settings.accounts),
+                    "relink.sandbox.redirect-uris", publicUrl + "/reauth/callback"));
+            sandboxOptions.putAll(settings.sandboxOptions);
+            sandbox = new SandboxProcess(settings.local ? 8090 : KafkaBroker.freePort(), sandboxOptions, work.resolve("logs/nylas-sandbox.log"));
+            parts.add(sandbox);
+            sandbox.start();
+
+            Map<String, String> links = Map.of("relink.link.active-key", "local", "relink.link.keys.local", LINK_KEY, "relink.public-url", publicUrl);
+            for (Service service : Service.values()) {
+                Database db = databases.get(service);
+                Map<String, String> config = new LinkedHashMap<>();
+                config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+                config.put("relink.admin.api-key", settings.adminKey);
+                config.put("quarkus.datasource.jdbc.url", db.jdbcUrl());
+                config.put("quarkus.datasource.username", db.user());
+                config.put("quarkus.datasource.password", db.password());
+                switch (service) {
+                    case SCANNER -> config.putAll(sandbox.relinkConfig());
+                    case NOTIFIER -> {
+                        config.putAll(links);
+                        config.putAll(Map.of("quarkus.mailer.host", mail.host(), "quarkus.mailer.port", String.valueOf(mail.port()),
+                                "relink.notify.sender-address", "relink@localhost", "relink.notify.support-contact", "support@localhost"));
+                    }
+                    case REAUTH -> {
+                        config.putAll(links);
+                        config.putAll(sandbox.relinkConfig());
+                        config.putAll(Map.of("relink.reauth.secure-cookie", "false", "relink.token.encryption-key", TOKEN_KEY));
+                    }
+                }
+                config.putAll(settings.serviceConfig.getOrDefault(service, Map.of()));
+                ServiceProcess process = ServiceProcess.of(service.module, port(service), List.of("-Xmx" + settings.heap),
+                        config, work.resolve("logs/" + service.module + ".log"));
+                services.put(service, process);
+                parts.add(process);
+            }
+            // Side by side: on two cores the three start-ups overlap well.
+            services.values().forEach(ServiceProcess::launch);
+            services.values().forEach(s -> s.awaitReady(Duration.ofSeconds(180)));
+            return this;
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private int port(Service service) {
+        return settings.local ? service.localPort : settings.ports.computeIfAbsent(service, s -> KafkaBroker.freePort());
+    }
+
+    public KafkaBrokerProcess kafka() {
+        return kafka;
+    }
+
+    public MailServer mail() {
+        return mail;
+    }
+
+    public SandboxProcess sandbox() {
+        return sandbox;
+    }
+
+    public ServiceProcess service(Service service) {
+        return services.get(service);
+    }
+
+    public ServiceProcess scanner() {
+        return service(Service.SCANNER);
+    }
+
+    public ServiceProcess notifier() {
+        return service(Service.NOTIFIER);
+    }
+
+    public ServiceProcess reauth() {
+        return service(Service.REAUTH);
+    }
+
+    public String adminKey() {
+        return settings.adminKey;
+    }
+
+    /** Where the end user's browser reaches reauth: the host of every emailed link. */
+    public String publicUrl() {
+        return "http://localhost:" + port(Service.REAUTH);
+    }
+
+    public Path logs() {
+        return settings.workDir.resolve("logs");
+    }
+
+    /** Stops the services first (side by side), so nothing they do at shutdown meets a missing broker or database. */
+    @Override
+    public void close() {
+        List<Thread> stopping = services.values().stream().map(s -> new Thread(s::stop, "stop-" + s.module())).toList();
+        stopping.forEach(Thread::start);
+        for (Thread t : stopping) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (int i = parts.size() - 1; i >= 0; i--) {
+            try {
+                parts.get(i).close();
+            } catch (Exception ignored) {
+                // Stopping anyway; the next part still gets its turn.
+            }
+        }
+        parts.clear();
+    }
+
+    public static final class Builder {
+        private final Path workDir;
+        private final Map<Service, Map<String, String>> serviceConfig = new EnumMap<>(Service.class);
+        private final Map<Service, Integer> ports = new EnumMap<>(Service.class);
+        private final Map<String, String> sandboxOptions = new LinkedHashMap<>();
+        private boolean local;
+        private int smtpPort = 2525;
+        private long accounts = 200;
+        private String adminKey = "local-admin-key";
+        private String heap = "256m";
+
+        private Builder(Path workDir) {
+            this.workDir = workDir.toAbsolutePath();
+        }
+
+        /**
+         * The fixed ports of a local run (services 8081-8083, sandbox 8090, SMTP {@code smtpPort}) and databases named
+         * {@code relink_scanner}, ..., recreated empty; otherwise free ports and temporary databases dropped on close.
+         */
+        public Builder local(int smtpPort) {
+            this.local = true;
+            this.smtpPort = smtpPort;
+            return this;
+        }
+
+        public Builder accounts(long accounts) {
+            this.accounts = accounts;
+            return this;
+        }
+
+        public Builder adminKey(String adminKey) {
+            this.adminKey = adminKey;
+            return this;
+        }
+
+        /** Maximum heap of each service, e.g. {@code 256m}. */
+        public Builder heap(String heap) {
+            this.heap = heap;
+            return this;
+        }
+
+        public Builder sandbox(String key, String value) {
+            sandboxOptions.put(key, value);
+            return this;
+        }
+
+        public Builder config(Service service, String key, String value) {
+            serviceConfig.computeIfAbsent(service, s -> new LinkedHashMap<>()).put(key, value);
+            return this;
+        }
+
+        public RelinkSystem start() {
+            return new RelinkSystem(this).start();
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package io.relink.systemtests;
+
+import java.io.IOException;
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * What an end user's browser does, and no more: keeps cookies, follows redirects, and submits a page's form with
+ * the fields the page holds. It knows no URL of its own; every step comes from the page before.
+ */
+final class Browser {
+    private static final Pattern FORM = Pattern.compile("<form[^>]*method=\"post\"[^>]*action=\"([^\"]*)\"[^>]*>(.*?)</form>", Pattern.DOTALL);
+    private static final Pattern INPUT = Pattern.compile("<input[^>]*name=\"([^\"]+)\"[^>]*value=\"([^\"]*)\"");
+
+    private final HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager())
+            .followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(Duration.ofSeconds(5)).build();
+
+    /** A page as the browser shows it: where it ended up after redirects, its status and its HTML. */
+    record Page(URI uri, int status, String html) {
+        boolean says(String text) {
+            return html.contains(text);
+        }
+    }
+
+    Page open(String url) throws IOException, InterruptedException {
+        return show(http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString()));
+    }
+
+    /** Submits the page's first POST form with its own fields plus {@code extra} (a pressed button's name and value). */
+    Page submit(Page page, Map<String, String> extra) throws IOException, InterruptedException {
+        Matcher form = FORM.matcher(page.html());
+        if (!form.find()) {
+            throw new AssertionError("no form on " + page.uri() + ": " + page.html());
+        }
+        Map<String, String> fields = new LinkedHashMap<>();
+        Matcher input = INPUT.matcher(form.group(2));
+        while (input.find()) {
+            fields.put(input.group(1), unescape(input.group(2)));
+        }
+        fields.putAll(extra);
+        String body = fields.entrySet().stream()
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+        URI action = page.uri().resolve(unescape(form.group(1)));
+        return show(http.send(HttpRequest.newBuilder(action).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()));
+    }
+
+    private static Page show(HttpResponse<String> response) {
+        return new Page(response.uri(), response.statusCode(), response.body());
+    }
+
+    private static String unescape(String html) {
+        return html.replace("&quot;", "\"").replace("&#39;", "'").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
+    }
+}

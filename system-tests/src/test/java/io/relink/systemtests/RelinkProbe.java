@@ -1,0 +1,141 @@
+package io.relink.systemtests;
+
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.relink.devstack.MailServer;
+import io.relink.devstack.RelinkSystem;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.MimeMessage;
+
+/** Looks at a running {@link RelinkSystem} from outside, the way its operators and users can: APIs, mailbox, sandbox. */
+final class RelinkProbe {
+    static final String CONFIRMATION_SUBJECT = "Your mailbox is reconnected";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern LINK = Pattern.compile("http://localhost:[0-9]+/reauth/[A-Za-z0-9._-]+");
+
+    private final RelinkSystem system;
+
+    RelinkProbe(RelinkSystem system) {
+        this.system = system;
+    }
+
+    static JsonNode json(String body) {
+        try {
+            return JSON.readTree(body);
+        } catch (Exception e) {
+            throw new AssertionError("not JSON: " + body, e);
+        }
+    }
+
+    /** The sandbox's ground truth: the ids a complete scan must find. */
+    Set<String> affected() {
+        Set<String> ids = new HashSet<>();
+        json(system.sandbox().control("GET", "/sandbox/ground-truth", null)).get("affected").forEach(id -> ids.add(id.asText()));
+        return ids;
+    }
+
+    String startScan() {
+        return json(system.scanner().call("POST", "/api/scans", system.adminKey())).get("id").asText();
+    }
+
+    JsonNode scan(String id) {
+        return json(system.scanner().call("GET", "/api/scans/" + id, system.adminKey()));
+    }
+
+    /** Waits for the scan to end, and returns it; fails if it ended otherwise than {@code status}. */
+    JsonNode awaitScanEnd(String id, String status, Duration timeout) {
+        await().atMost(timeout).pollInterval(Duration.ofMillis(250)).until(() -> !"RUNNING".equals(scan(id).get("status").asText()));
+        JsonNode scan = scan(id);
+        if (!status.equals(scan.get("status").asText())) {
+            throw new AssertionError("scan ended " + scan);
+        }
+        return scan;
+    }
+
+    /** Account ids in the registry with a status, from the CSV export (every row, not a page). */
+    Set<String> accountsWithStatus(String status) {
+        Set<String> ids = new HashSet<>();
+        List<String> lines = csv(status);
+        for (String line : lines.subList(1, lines.size())) {
+            ids.add(line.substring(0, line.indexOf(',')));
+        }
+        return ids;
+    }
+
+    /** Every registry row of a status as CSV lines, header first. */
+    List<String> csv(String status) {
+        var response = system.scanner().request("GET", "/api/accounts?status=" + status, system.adminKey(), null, Map.of("Accept", "text/csv"));
+        if (response.statusCode() != 200) {
+            throw new AssertionError("accounts CSV answered " + response.statusCode() + ": " + response.body());
+        }
+        return response.body().lines().filter(l -> !l.isEmpty()).toList();
+    }
+
+    /** Registry email address to account id, for the accounts the scanner detected. */
+    Map<String, String> accountIdsByEmail() {
+        Map<String, String> byEmail = new HashMap<>();
+        for (String line : csv("")) {
+            String[] cells = line.split(",", -1);
+            if (!cells[0].equals("account_id")) {
+                byEmail.put(cells[1].toLowerCase(java.util.Locale.ROOT), cells[0]);
+            }
+        }
+        return byEmail;
+    }
+
+    long countWithStatus(String status) {
+        JsonNode count = json(system.scanner().call("GET", "/api/summary", system.adminKey())).get("byStatus").get(status);
+        return count == null ? 0 : count.asLong();
+    }
+
+    /** Every re-authentication email received (confirmations left out), by recipient. */
+    Map<String, List<MimeMessage>> reauthEmails() {
+        Map<String, List<MimeMessage>> byRecipient = new HashMap<>();
+        for (MimeMessage m : system.mail().receivedMessages()) {
+            try {
+                if (!m.getSubject().startsWith(CONFIRMATION_SUBJECT)) {
+                    byRecipient.computeIfAbsent(m.getAllRecipients()[0].toString().toLowerCase(java.util.Locale.ROOT), k -> new ArrayList<>()).add(m);
+                }
+            } catch (MessagingException e) {
+                throw new AssertionError(e);
+            }
+        }
+        return byRecipient;
+    }
+
+    /** The re-authentication link in an email's plain-text part. */
+    static String linkIn(MimeMessage message) {
+        Matcher link = LINK.matcher(MailServer.body(message, "text/plain"));
+        if (!link.find()) {
+            throw new AssertionError("no link in " + MailServer.body(message, "text/plain"));
+        }
+        return link.group();
+    }
+
+    /** One user's whole hand-over: the link's page, its button, Allow on the sign-in page, back to reauth. */
+    static Browser.Page reconnect(String link) throws Exception {
+        Browser browser = new Browser();
+        Browser.Page linkPage = browser.open(link);
+        if (!linkPage.says("Reconnect")) {
+            throw new AssertionError("link page: " + linkPage);
+        }
+        Browser.Page signIn = browser.submit(linkPage, Map.of());
+        if (!signIn.says("Sign in")) {
+            throw new AssertionError("sign-in page: " + signIn);
+        }
+        return browser.submit(signIn, Map.of("decision", "allow"));
+    }
+}
