@@ -106,7 +106,9 @@ public final class RelinkSystem implements AutoCloseable {
                     case REAUTH -> {
                         config.putAll(links);
                         config.putAll(sandbox.relinkConfig());
-                        config.putAll(Map.of("relink.reauth.secure-cookie", "false", "relink.token.encryption-key", TOKEN_KEY));
+                        // The browser reaches the sandbox by another name than the service does, as in docker-compose.
+                        config.putAll(Map.of("relink.reauth.secure-cookie", "false", "relink.token.encryption-key", TOKEN_KEY,
+                                "relink.nylas.browser-url", sandbox.baseUrl().replace("127.0.0.1", "localhost")));
                     }
                 }
                 config.putAll(settings.serviceConfig.getOrDefault(service, Map.of()));

@@ -171,6 +171,9 @@ class HandOverTest {
             rs.next();
             assertEquals(2, rs.getInt(1), "the wrong mailbox and the failed exchange are recorded for operators");
         }
+        given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("relink_reauth_refusals_total{reason=\"WRONG_ACCOUNT\"} 1.0"))
+                .body(containsString("relink_reauth_refusals_total{reason=\"NYLAS_FAILED\"} 1.0"));
     }
 
     // --- helpers

@@ -125,7 +125,10 @@ final class RelinkProbe {
         return link.group();
     }
 
-    /** One user's whole hand-over: the link's page, its button, Allow on the sign-in page, back to reauth. */
+    /**
+     * One user's whole hand-over: the link's page, its button, Allow on the sign-in page (at the sandbox's browser-facing
+     * name, {@code relink.nylas.browser-url}), back to reauth.
+     */
     static Browser.Page reconnect(String link) throws Exception {
         Browser browser = new Browser();
         Browser.Page linkPage = browser.open(link);
@@ -133,7 +136,7 @@ final class RelinkProbe {
             throw new AssertionError("link page: " + linkPage);
         }
         Browser.Page signIn = browser.submit(linkPage, Map.of());
-        if (!signIn.says("Sign in")) {
+        if (!signIn.says("Sign in") || !signIn.uri().getHost().equals("localhost")) {
             throw new AssertionError("sign-in page: " + signIn);
         }
         return browser.submit(signIn, Map.of("decision", "allow"));

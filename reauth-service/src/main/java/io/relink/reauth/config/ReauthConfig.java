@@ -21,6 +21,17 @@ public interface ReauthConfig {
     interface Nylas {
         String baseUrl();
 
+        /**
+         * Where the user's browser goes to sign in ({@code /oauth/authorize}): the API's base URL unless set, for
+         * networks where the browser and the service reach Nylas by different names (docker-compose, a proxy).
+         */
+        Optional<String> browserUrl();
+
+        /** Where the browser signs in, without a trailing slash. */
+        static String signInBaseUrl(Nylas nylas) {
+            return nylas.browserUrl().orElse(nylas.baseUrl()).replaceAll("/+$", "");
+        }
+
         String clientId();
 
         /** Never logged. */

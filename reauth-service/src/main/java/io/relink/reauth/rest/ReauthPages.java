@@ -7,6 +7,7 @@ import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.relink.links.LinkTokens;
@@ -46,10 +47,12 @@ public class ReauthPages {
 
     private final HandOver handOver;
     private final ReauthConfig config;
+    private final MeterRegistry metrics;
 
-    public ReauthPages(HandOver handOver, ReauthConfig config) {
+    public ReauthPages(HandOver handOver, ReauthConfig config, MeterRegistry metrics) {
         this.handOver = handOver;
         this.config = config;
+        this.metrics = metrics;
     }
 
     @GET
@@ -74,6 +77,7 @@ public class ReauthPages {
     public Response callback(@RestQuery String code, @RestQuery String state, @RestQuery String error,
             @RestCookie(STATE_COOKIE) String cookie) {
         handOver.complete(code, state, error, cookie);
+        metrics.counter("relink.reauth.migrations").increment();
         // A fixed page without parameters: nothing of the callback stays in the address bar or history.
         return Response.seeOther(URI.create("/reauth/done")).cookie(new NewCookie.Builder(STATE_COOKIE).value("").path("/reauth")
                 .maxAge(0).httpOnly(true).secure(config.reauth().secureCookie()).build()).build();
@@ -88,6 +92,8 @@ public class ReauthPages {
     @ServerExceptionMapper
     public Response refused(RefusedException e) {
         Refusal refusal = e.refusal();
+        // Operators watch these: a run of WRONG_ACCOUNT or NYLAS_FAILED means users are stuck.
+        metrics.counter("relink.reauth.refusals", "reason", refusal.name()).increment();
         String retry = e.linkToken() == null ? null : "/reauth/" + e.linkToken();
         String[] text = switch (refusal) {
             case LINK_INVALID -> new String[] { "This link does not work",
@@ -111,7 +117,7 @@ public class ReauthPages {
         if (request.getUriInfo().getPath().startsWith("/reauth")) {
             response.getHeaders().putSingle("Referrer-Policy", "no-referrer");
             response.getHeaders().putSingle("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; "
-                    + "form-action 'self' " + origin(config.nylas().baseUrl()) + "; frame-ancestors 'none'; base-uri 'none'");
+                    + "form-action 'self' " + origin(ReauthConfig.Nylas.signInBaseUrl(config.nylas())) + "; frame-ancestors 'none'; base-uri 'none'");
             response.getHeaders().putSingle("X-Content-Type-Options", "nosniff");
             response.getHeaders().putSingle("Cache-Control", "no-store");
         }

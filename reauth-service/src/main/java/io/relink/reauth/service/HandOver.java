@@ -120,7 +120,7 @@ public class HandOver {
             row.expiresAt = now.plus(config.reauth().stateLifetime());
             row.persist();
         });
-        StringBuilder url = new StringBuilder(config.nylas().baseUrl().replaceAll("/+$", "")).append("/oauth/authorize")
+        StringBuilder url = new StringBuilder(ReauthConfig.Nylas.signInBaseUrl(config.nylas())).append("/oauth/authorize")
                 .append("?client_id=").append(encode(config.nylas().clientId()))
                 .append("&redirect_uri=").append(encode(redirectUri()))
                 .append("&response_type=code")
