@@ -1,0 +1,220 @@
+package io.relink.systemtests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+
+import io.relink.events.Topics;
+
+/**
+ * The Kubernetes manifests as {@code kubectl kustomize} builds them for each overlay, and the compose file: what an
+ * operator relies on without reading them (probes, limits, a locked-down container, a topic per DLQ, alerts on real
+ * metrics). CI sets {@code RELINK_REQUIRE_KUBECTL=true}, so a missing kubectl fails there instead of skipping.
+ */
+class DeploymentManifestsTest {
+    private static final Path ROOT = Path.of(System.getProperty("relink.root", "..")).toAbsolutePath().normalize();
+    private static final YAMLMapper YAML = new YAMLMapper();
+    private static final Pattern RELINK_METRIC = Pattern.compile("relink_[a-z_]+");
+
+    @ParameterizedTest
+    @ValueSource(strings = { "dev", "prod" })
+    void everyDeploymentHasProbesLimitsAndALockedDownContainer(String overlay) throws Exception {
+        List<JsonNode> objects = build(overlay);
+        List<JsonNode> deployments = ofKind(objects, "Deployment");
+        assertTrue(deployments.size() >= 3, "the three services at least: " + names(deployments));
+        for (JsonNode d : deployments) {
+            String name = d.at("/metadata/name").asText();
+            JsonNode pod = d.at("/spec/template/spec");
+            assertTrue(pod.at("/securityContext/runAsNonRoot").asBoolean(), name + ": runAsNonRoot");
+            assertTrue(pod.at("/securityContext/runAsUser").asInt() > 0, name + ": a non-root user id");
+            assertEquals("RuntimeDefault", pod.at("/securityContext/seccompProfile/type").asText(), name + ": seccomp");
+            for (JsonNode c : pod.get("containers")) {
+                String where = name + "/" + c.get("name").asText();
+                assertEquals("/q/health/live", c.at("/livenessProbe/httpGet/path").asText(), where + ": liveness probe");
+                assertEquals("/q/health/ready", c.at("/readinessProbe/httpGet/path").asText(), where + ": readiness probe");
+                assertEquals("/q/health/started", c.at("/startupProbe/httpGet/path").asText(), where + ": startup probe");
+                for (String kind : List.of("requests", "limits")) {
+                    for (String resource : List.of("cpu", "memory")) {
+                        assertFalse(c.at("/resources/" + kind + "/" + resource).asText().isEmpty(), where + ": " + kind + "." + resource);
+                    }
+                }
+                assertTrue(c.at("/securityContext/readOnlyRootFilesystem").asBoolean(), where + ": read-only root");
+                assertFalse(c.at("/securityContext/allowPrivilegeEscalation").asBoolean(true), where + ": no privilege escalation");
+                assertEquals("ALL", c.at("/securityContext/capabilities/drop/0").asText(), where + ": drops all capabilities");
+                assertTrue(stream(c.get("volumeMounts")).anyMatch(m -> m.get("mountPath").asText().equals("/tmp")), where + ": writable /tmp");
+                assertTrue(c.get("image").asText().matches("[^:]+:[^:]+"), where + ": a tagged image, not " + c.get("image"));
+            }
+            if (name.endsWith("-service")) {
+                assertTrue(ofKind(objects, "PodDisruptionBudget").stream()
+                        .anyMatch(p -> p.at("/spec/selector/matchLabels").equals(d.at("/spec/selector/matchLabels"))), name + ": a PodDisruptionBudget");
+            }
+        }
+        for (String scaled : List.of("notifier-service", "reauth-service")) {
+            assertTrue(ofKind(objects, "HorizontalPodAutoscaler").stream().anyMatch(h -> h.at("/spec/scaleTargetRef/name").asText().equals(scaled)),
+                    scaled + " autoscales");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "dev", "prod" })
+    void secretsAreReferencedNeverShippedAndOnlyTheLinkPagesArePublic(String overlay) throws Exception {
+        List<JsonNode> objects = build(overlay);
+        assertTrue(ofKind(objects, "Secret").isEmpty(), "no Secret is committed");
+        for (JsonNode d : ofKind(objects, "Deployment")) {
+            if (d.at("/metadata/name").asText().endsWith("-service")) {
+                assertTrue(stream(d.at("/spec/template/spec/containers/0/envFrom")).anyMatch(e -> e.has("secretRef")),
+                        d.at("/metadata/name").asText() + " takes its secrets from a Secret");
+            }
+        }
+        for (JsonNode config : ofKind(objects, "ConfigMap")) {
+            config.path("data").fieldNames().forEachRemaining(key -> assertFalse(key.matches(".*(SECRET|PASSWORD|_KEYS_|ENCRYPTION|API_KEY).*"),
+                    config.at("/metadata/name").asText() + " holds no secret: " + key));
+        }
+        JsonNode ingress = ofKind(objects, "Ingress").stream().filter(i -> i.at("/metadata/name").asText().equals("reauth-service")).findFirst().orElseThrow();
+        assertEquals("/reauth", ingress.at("/spec/rules/0/http/paths/0/path").asText());
+        assertEquals(1, ingress.at("/spec/rules/0/http/paths").size(), "nothing but /reauth is exposed");
+        assertFalse(ingress.at("/spec/tls").isMissingNode(), "TLS");
+    }
+
+    @Test
+    void productionTopicsAreReplicatedThreeTimesForEveryTopicAndDeadLetterTopic() throws Exception {
+        List<JsonNode> topics = ofKind(build("prod"), "KafkaTopic");
+        Set<String> names = new HashSet<>();
+        for (JsonNode t : topics) {
+            names.add(t.at("/spec/topicName").asText());
+            assertEquals(3, t.at("/spec/replicas").asInt(), t.at("/spec/topicName").asText());
+            assertEquals("2", t.at("/spec/config/min.insync.replicas").asText());
+            assertTrue(t.at("/spec/config/retention.ms").asLong() > 0);
+            assertTrue(t.at("/spec/partitions").asInt() > 0);
+        }
+        assertEquals(new HashSet<>(Topics.all()), names, "exactly the contract's topics and their DLQs");
+    }
+
+    @Test
+    void dashboardAndAlertsWatchMetricsTheServicesReallyExport() throws Exception {
+        List<JsonNode> objects = build("prod");
+        assertEquals(1, ofKind(objects, "ServiceMonitor").size());
+        assertEquals("/q/metrics", ofKind(objects, "ServiceMonitor").get(0).at("/spec/endpoints/0/path").asText());
+        JsonNode rules = ofKind(objects, "PrometheusRule").get(0).at("/spec/groups/0/rules");
+        Set<String> alerts = new HashSet<>();
+        StringBuilder expressions = new StringBuilder();
+        rules.forEach(r -> {
+            alerts.add(r.get("alert").asText());
+            expressions.append(r.get("expr").asText()).append('\n');
+        });
+        assertTrue(alerts.containsAll(Set.of("RelinkScanFailed", "RelinkDeadLetterQueueGrowing", "RelinkConsumerLagGrowing")), alerts.toString());
+
+        JsonNode dashboard = new ObjectMapper().readTree(ROOT.resolve("deploy/base/monitoring/relink-dashboard.json").toFile());
+        StringBuilder queries = new StringBuilder();
+        dashboard.get("panels").forEach(p -> p.get("targets").forEach(t -> queries.append(t.get("expr").asText()).append('\n')));
+        for (String watched : List.of("relink_funnel_accounts", "relink_scan_accounts_total", "relink_notifier_emails_sent_total",
+                "relink_notifier_emails_failed_total", "relink_reauth_migrations_total", "kafka_consumergroup_lag", "dlq")) {
+            assertTrue(queries.toString().contains(watched), "the dashboard shows " + watched);
+        }
+        String sources = mainSources();
+        Matcher m = RELINK_METRIC.matcher(queries.append(expressions));
+        while (m.find()) {
+            String meter = m.group().replaceAll("_(total|seconds|seconds_max|seconds_count|seconds_sum)$", "").replace('_', '.');
+            assertTrue(sources.contains("\"" + meter + "\""), "no service registers a meter named " + meter + " (" + m.group() + ")");
+        }
+    }
+
+    @Test
+    void composeStartsEveryPartWithHealthChecksAndWaitsForWhatEachNeeds() throws IOException {
+        // SnakeYAML resolves the file's anchors and merge keys as compose does.
+        Object compose = new org.yaml.snakeyaml.Yaml().load(Files.readString(ROOT.resolve("docker-compose.yml")));
+        JsonNode services = new ObjectMapper().valueToTree(compose).get("services");
+        for (String name : List.of("kafka", "postgres", "mailpit", "nylas-sandbox", "scanner-service", "notifier-service", "reauth-service")) {
+            assertNotNull(services.get(name), name);
+            assertFalse(services.at("/" + name + "/healthcheck/test").isMissingNode(), name + " has a health check");
+        }
+        for (String name : List.of("scanner-service", "notifier-service", "reauth-service")) {
+            JsonNode dependsOn = services.at("/" + name + "/depends_on");
+            assertEquals("service_healthy", dependsOn.at("/postgres/condition").asText(), name);
+            assertEquals("service_completed_successfully", dependsOn.at("/kafka-topics/condition").asText(), name + " waits for its topics");
+            assertEquals(name, services.at("/" + name + "/build/args/SERVICE").asText(), name + " is built from the shared Dockerfile");
+        }
+        String topicScript = services.at("/kafka-topics/command/0").asText();
+        for (String topic : List.of(Topics.ACCOUNTS, Topics.NOTIFICATIONS, Topics.MIGRATIONS)) {
+            assertTrue(topicScript.contains(topic), "compose creates " + topic + " and its DLQ");
+        }
+    }
+
+    /** {@code kubectl kustomize deploy/overlays/<overlay>}, parsed. */
+    private static List<JsonNode> build(String overlay) throws Exception {
+        Path dir = ROOT.resolve("deploy/overlays").resolve(overlay);
+        Process p;
+        try {
+            p = new ProcessBuilder("kubectl", "kustomize", dir.toString()).redirectErrorStream(false).start();
+        } catch (IOException noKubectl) {
+            if ("true".equals(System.getenv("RELINK_REQUIRE_KUBECTL"))) {
+                fail("kubectl is needed to build the manifests: " + noKubectl.getMessage());
+            }
+            Assumptions.abort("kubectl is not installed; CI runs this check");
+            throw noKubectl;
+        }
+        byte[] out = p.getInputStream().readAllBytes();
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "kubectl kustomize " + overlay + " failed: " + err);
+        List<JsonNode> objects = new ArrayList<>();
+        try (var docs = YAML.readerFor(JsonNode.class).readValues(new YAMLFactory().createParser(out))) {
+            while (docs.hasNext()) {
+                objects.add((JsonNode) docs.next());
+            }
+        }
+        return objects;
+    }
+
+    private static List<JsonNode> ofKind(List<JsonNode> objects, String kind) {
+        return objects.stream().filter(o -> kind.equals(o.path("kind").asText())).toList();
+    }
+
+    private static List<String> names(List<JsonNode> objects) {
+        return objects.stream().map(o -> o.at("/metadata/name").asText()).toList();
+    }
+
+    private static Stream<JsonNode> stream(JsonNode array) {
+        List<JsonNode> items = new ArrayList<>();
+        if (array != null) {
+            array.forEach(items::add);
+        }
+        return items.stream();
+    }
+
+    private static String mainSources() throws IOException {
+        StringBuilder all = new StringBuilder();
+        for (String module : List.of("platform", "scanner-service", "notifier-service", "reauth-service")) {
+            try (Stream<Path> files = Files.walk(ROOT.resolve(module).resolve("src/main/java"))) {
+                for (Path f : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                    all.append(Files.readString(f));
+                }
+            }
+        }
+        return all.toString();
+    }
+}
