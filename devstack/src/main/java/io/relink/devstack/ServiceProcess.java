@@ -23,7 +23,9 @@ import java.util.regex.Pattern;
  * started again on the same port and configuration. Its output is appended to one log across restarts.
  */
 public final class ServiceProcess implements AutoCloseable {
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    // HTTP/1.1 as curl and probes speak it; the JDK's default h2c upgrade can end a bodiless POST with GOAWAY.
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
     private static final Pattern HEAP_USED = Pattern.compile("^jvm_memory_used_bytes\\{[^}]*area=\"heap\"[^}]*} ([0-9.eE+]+)", Pattern.MULTILINE);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
 
@@ -191,7 +193,8 @@ public final class ServiceProcess implements AutoCloseable {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(30))
                 .method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(jsonBody, StandardCharsets.UTF_8));
         if (jsonBody != null) {
-            request.header("Content-Type", "application/json");
+            // As curl does for large bodies: the server can refuse (413) before the body is sent.
+            request.header("Content-Type", "application/json").expectContinue(true);
         }
         if (adminKey != null) {
             request.header("Authorization", "Bearer " + adminKey);

@@ -2,28 +2,48 @@ package io.relink.systemtests;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import io.relink.devstack.RelinkSystem;
+import io.relink.devstack.ServiceProcess;
 import io.relink.devstack.TopicClient;
+import io.relink.events.AccountDetected;
 import io.relink.events.AccountMigrated;
+import io.relink.events.CloudEventHeaders;
 import io.relink.events.EventCodec;
+import io.relink.events.EventType;
+import io.relink.events.RelinkEvent;
 import io.relink.events.Topics;
 import jakarta.mail.internet.MimeMessage;
 
@@ -31,7 +51,11 @@ import jakarta.mail.internet.MimeMessage;
  * The whole journey, as users meet it, for many accounts at once: a scan finds the password accounts, each end user
  * gets one email, follows its link in a browser, signs in on the (sandbox) Microsoft page and comes back; reauth
  * publishes {@code AccountMigrated} and the funnel says MIGRATED. Every part is a separate process.
+ *
+ * <p>Before it, on the same system: bad input at every public endpoint, and poison records on every consumed topic.
+ * The journey afterwards is the proof that neither stored, published or stopped anything.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EndToEndTest {
     private static RelinkSystem system;
     private static RelinkProbe probe;
@@ -54,6 +78,134 @@ class EndToEndTest {
     }
 
     @Test
+    @Order(1)
+    void badInputAtEveryPublicEndpointGetsA4xxAndStoresOrPublishesNothing() throws Exception {
+        long offsetsBefore = endOffsets();
+        String key = system.adminKey();
+        String injection = URLEncoder.encode("x' OR '1'='1'; DROP TABLE registered_account; --<script>alert(1)</script>", StandardCharsets.UTF_8);
+        String oversized = "{\"pad\": \"" + "x".repeat(200_000) + "\"}";
+        String longToken = "v1.k." + "A".repeat(6_000) + ".sig";
+        List<BadRequest> sweep = List.of(
+                // scanner: scans, registry, funnel
+                new BadRequest(system.scanner(), "POST", "/api/scans", null, null),
+                new BadRequest(system.scanner(), "POST", "/api/scans", "wrong-key", null),
+                new BadRequest(system.scanner(), "POST", "/api/scans", key, oversized),
+                new BadRequest(system.scanner(), "GET", "/api/scans/not-a-scan-id", key, null),
+                new BadRequest(system.scanner(), "GET", "/api/scans/" + injection, key, null),
+                new BadRequest(system.scanner(), "GET", "/api/accounts?status=" + injection, key, null),
+                new BadRequest(system.scanner(), "GET", "/api/accounts?status=MIGRATED&page=-1", key, null),
+                new BadRequest(system.scanner(), "GET", "/api/accounts?size=1000000", key, null),
+                new BadRequest(system.scanner(), "GET", "/api/accounts?page=99999999999999999999", key, null),
+                new BadRequest(system.scanner(), "GET", "/api/accounts?size=ten", key, null),
+                new BadRequest(system.scanner(), "GET", "/api/summary", null, null),
+                new BadRequest(system.scanner(), "GET", "/api/no-such-thing", null, null),
+                // notifier: the operators' view of emails
+                new BadRequest(system.notifier(), "GET", "/api/notifications", key, null),
+                new BadRequest(system.notifier(), "GET", "/api/notifications?status=" + injection, key, null),
+                new BadRequest(system.notifier(), "GET", "/api/notifications?accountId=" + injection, key, null),
+                new BadRequest(system.notifier(), "GET", "/api/notifications?accountId=" + "a".repeat(65), key, null),
+                new BadRequest(system.notifier(), "POST", "/api/notifications/not-a-uuid/resend", key, null),
+                new BadRequest(system.notifier(), "POST", "/api/notifications/" + UUID.randomUUID() + "/resend", key, null),
+                new BadRequest(system.notifier(), "POST", "/api/notifications/" + UUID.randomUUID() + "/resend", key, oversized),
+                new BadRequest(system.notifier(), "GET", "/api/notifications?status=FAILED", "", null),
+                // reauth: the public pages behind the emailed link, and the customers' token API
+                new BadRequest(system.reauth(), "GET", "/reauth/not-a-link", null, null),
+                new BadRequest(system.reauth(), "GET", "/reauth/" + injection, null, null),
+                new BadRequest(system.reauth(), "POST", "/reauth/" + injection, null, null),
+                new BadRequest(system.reauth(), "POST", "/reauth/" + longToken, null, null),
+                new BadRequest(system.reauth(), "POST", "/reauth/v1.k.payload.sig", null, oversized),
+                new BadRequest(system.reauth(), "GET", "/reauth/callback", null, null),
+                new BadRequest(system.reauth(), "GET", "/reauth/callback?code=" + injection + "&state=" + injection, null, null),
+                new BadRequest(system.reauth(), "GET", "/reauth/callback?error=" + injection + "&state=x", null, null),
+                new BadRequest(system.reauth(), "GET", "/api/migrations/" + injection + "/token", key, null),
+                new BadRequest(system.reauth(), "GET", "/api/migrations/unknownaccount/token", key, null),
+                new BadRequest(system.reauth(), "GET", "/api/migrations", null, null));
+        for (BadRequest bad : sweep) {
+            HttpResponse<String> response = bad.service().request(bad.method(), bad.path(), bad.adminKey(), bad.body());
+            String what = bad.method() + " " + bad.service().module() + bad.path().substring(0, Math.min(80, bad.path().length()));
+            assertTrue(response.statusCode() >= 400 && response.statusCode() < 500, what + " answered " + response.statusCode() + ": " + response.body());
+            assertFalse(response.body().contains("<script>"), what + " reflects the script unescaped");
+            if (bad.path().startsWith("/reauth") && response.statusCode() == 400) {
+                assertTrue(response.body().contains("<h1>"), what + " gets a readable page: " + response.body());
+            }
+        }
+        assertTrue(system.scanner().call("GET", "/api/scans", key).equals("[]"), "no scan was started");
+        assertEquals(0, probe.countWithStatus("DETECTED") + probe.countWithStatus("NOTIFIED") + probe.countWithStatus("MIGRATED"));
+        assertEquals("[]", system.reauth().call("GET", "/api/migrations", key));
+        assertEquals(offsetsBefore, endOffsets(), "nothing was published");
+        assertEquals(0, system.mail().receivedMessages().size(), "nothing was emailed");
+    }
+
+    @Test
+    @Order(2)
+    void poisonRecordsOnEveryConsumedTopicLandOnItsDeadLetterTopicWithTheReason() throws Exception {
+        // Topic -> how many services consume it: each one dead-letters the record once.
+        Map<String, Integer> consumers = Map.of(Topics.ACCOUNTS, 1, Topics.NOTIFICATIONS, 1, Topics.MIGRATIONS, 2);
+        try (TopicClient topics = new TopicClient(system.kafka().bootstrapServers())) {
+            for (String topic : consumers.keySet()) {
+                for (ProducerRecord<String, byte[]> poison : poison(topic)) {
+                    topics.send(poison);
+                }
+            }
+            for (var entry : consumers.entrySet()) {
+                String dlq = Topics.deadLetter(entry.getKey());
+                int expected = POISON_KINDS * entry.getValue();
+                List<ConsumerRecord<String, byte[]>> dead = topics.readFromBeginning(dlq, expected, Duration.ofSeconds(60));
+                assertEquals(expected, dead.size(), dlq);
+                for (ConsumerRecord<String, byte[]> r : dead) {
+                    assertNotNull(r.headers().lastHeader("dead-letter-reason"), dlq + " records say why");
+                    assertTrue(r.key() == null || r.key().startsWith("poison-"), "the original record, key and all: " + r.key());
+                }
+            }
+        }
+        assertEquals(0, system.mail().receivedMessages().size(), "a poison record sends no email");
+        assertEquals(0, probe.countWithStatus("MIGRATED"), "and migrates nothing");
+    }
+
+    private static final int POISON_KINDS = 5;
+
+    /** Garbage, a record without headers, an unknown type, a valid type without its fields, and an event that belongs elsewhere. */
+    private static List<ProducerRecord<String, byte[]>> poison(String topic) {
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+        String type = switch (topic) {
+            case Topics.ACCOUNTS -> EventType.ACCOUNT_DETECTED.ceType();
+            case Topics.NOTIFICATIONS -> EventType.ACCOUNT_NOTIFIED.ceType();
+            default -> EventType.ACCOUNT_MIGRATED.ceType();
+        };
+        records.add(withHeaders(new ProducerRecord<>(topic, "poison-garbage", new byte[] { (byte) 0xff, 0x00, 0x42 }), type));
+        records.add(new ProducerRecord<>(topic, "poison-headerless", "{\"accountId\": \"poison-headerless\"}".getBytes(StandardCharsets.UTF_8)));
+        records.add(withHeaders(new ProducerRecord<>(topic, "poison-unknown-type", "{}".getBytes(StandardCharsets.UTF_8)), "io.relink.account.exploded.v9"));
+        records.add(withHeaders(new ProducerRecord<>(topic, "poison-fieldless", "{\"accountId\": \"poison-fieldless\"}".getBytes(StandardCharsets.UTF_8)), type));
+        RelinkEvent misplaced = topic.equals(Topics.MIGRATIONS)
+                ? AccountDetected.of(Instant.now(), "poison-misplaced", "x@contoso.example", "eas", "running", "paid", UUID.randomUUID())
+                : AccountMigrated.of(Instant.now(), "poison-misplaced", "poison-misplaced", "eas", false);
+        ProducerRecord<String, byte[]> wrongTopic = new ProducerRecord<>(topic, "poison-misplaced", EventCodec.write(misplaced));
+        CloudEventHeaders.write(wrongTopic.headers(), misplaced, "/system-tests");
+        records.add(wrongTopic);
+        return records;
+    }
+
+    private static ProducerRecord<String, byte[]> withHeaders(ProducerRecord<String, byte[]> record, String ceType) {
+        CloudEventHeaders.write(record.headers(), UUID.randomUUID(), ceType, Instant.now(), record.key(), "/system-tests");
+        return record;
+    }
+
+    /** The sum of every Relink topic's end offsets (DLQs too): it moves when anything is published. */
+    private static long endOffsets() throws Exception {
+        try (Admin admin = system.kafka().admin()) {
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            for (var d : admin.describeTopics(Topics.all()).allTopicNames().get().values()) {
+                d.partitions().forEach(p -> latest.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest()));
+            }
+            return admin.listOffsets(latest).all().get().values().stream().mapToLong(o -> o.offset()).sum();
+        }
+    }
+
+    private record BadRequest(ServiceProcess service, String method, String path, String adminKey, String body) {
+    }
+
+    @Test
+    @Order(3)
     void everyAffectedUserIsEmailedReconnectsInTheBrowserAndEndsMigrated() throws Exception {
         Set<String> affected = probe.affected();
         assertTrue(affected.size() >= 50, "enough accounts to run side by side: " + affected.size());
@@ -86,9 +238,12 @@ class EndToEndTest {
         users.shutdown();
 
         try (TopicClient topics = new TopicClient(system.kafka().bootstrapServers())) {
-            List<ConsumerRecord<String, byte[]>> records = topics.readFromBeginning(Topics.MIGRATIONS, affected.size(), Duration.ofSeconds(60));
+            List<ConsumerRecord<String, byte[]>> records = topics.readFromBeginning(Topics.MIGRATIONS, affected.size() + POISON_KINDS, Duration.ofSeconds(60));
             Set<String> migrated = new HashSet<>();
             for (ConsumerRecord<String, byte[]> r : records) {
+                if (r.key() != null && r.key().startsWith("poison-")) {
+                    continue; // the earlier test's records, which went to the DLQ
+                }
                 AccountMigrated event = EventCodec.read(AccountMigrated.class, r.value());
                 assertEquals(r.key(), event.accountId());
                 assertTrue(migrated.add(event.accountId()), "one AccountMigrated per account: " + event.accountId());

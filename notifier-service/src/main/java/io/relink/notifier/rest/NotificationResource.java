@@ -9,6 +9,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.panache.common.Sort;
 import io.relink.notifier.model.Notification;
 import io.relink.notifier.service.Notifications;
+import io.relink.platform.rest.AccountIds;
 import io.relink.platform.rest.ApiError;
 import io.relink.platform.rest.InvalidRequestException;
 import jakarta.ws.rs.GET;
@@ -46,6 +47,9 @@ public class NotificationResource {
         Notification.Status filter = status(status);
         if (accountId == null && filter == null) {
             throw new InvalidRequestException("give accountId, status, or both");
+        }
+        if (accountId != null) {
+            AccountIds.require("accountId", accountId);
         }
         return QuarkusTransaction.requiringNew().call(() -> {
             String query = accountId != null && filter != null ? "accountId = ?1 and status = ?2"

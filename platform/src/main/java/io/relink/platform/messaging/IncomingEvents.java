@@ -39,6 +39,10 @@ public class IncomingEvents {
         if (record.key() != null && !record.key().equals(event.accountId())) {
             throw new MalformedEventException("record key '" + record.key() + "' is not the event's accountId");
         }
+        // The contract puts each type on one topic; one found elsewhere was misrouted, whatever the consumer accepts.
+        if (record.topic() != null && !record.topic().equals(event.type().topic())) {
+            throw unexpected(event);
+        }
         return event;
     }
 

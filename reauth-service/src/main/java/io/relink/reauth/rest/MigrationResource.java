@@ -5,6 +5,7 @@ import java.util.List;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.panache.common.Sort;
+import io.relink.platform.rest.AccountIds;
 import io.relink.platform.rest.ApiError;
 import io.relink.reauth.model.Migration;
 import io.relink.reauth.service.TokenCipher;
@@ -45,6 +46,7 @@ public class MigrationResource {
     @GET
     @Path("/{accountId}/token")
     public Response token(@PathParam("accountId") String accountId) {
+        AccountIds.require("accountId", accountId);
         Migration m = QuarkusTransaction.requiringNew().call(() -> Migration.<Migration>findById(accountId));
         if (m == null) {
             return Response.status(404).entity(new ApiError("not_found", "account " + accountId + " has not migrated")).build();
