@@ -75,6 +75,13 @@ final class RelinkProbe {
         return ids;
     }
 
+    /** Accounts detected and not yet migrated or resolved: DETECTED and NOTIFIED. */
+    Set<String> openAccounts() {
+        Set<String> open = accountsWithStatus("DETECTED");
+        open.addAll(accountsWithStatus("NOTIFIED"));
+        return open;
+    }
+
     /** Every registry row of a status as CSV lines, header first. */
     List<String> csv(String status) {
         var response = system.scanner().request("GET", "/api/accounts?status=" + status, system.adminKey(), null, Map.of("Accept", "text/csv"));
@@ -123,6 +130,30 @@ final class RelinkProbe {
             throw new AssertionError("no link in " + MailServer.body(message, "text/plain"));
         }
         return link.group();
+    }
+
+    /**
+     * A user who keeps trying: opens the link again after an error page or a dropped connection, as people do, until
+     * reauth says the mailbox is reconnected. {@code waitForService} is called after a dropped connection.
+     */
+    static void reconnectUntilDone(String link, Runnable waitForService) throws Exception {
+        for (int attempt = 1; attempt <= 10; attempt++) {
+            try {
+                Browser browser = new Browser();
+                Browser.Page linkPage = browser.open(link);
+                if (linkPage.says("already reconnected")) {
+                    return;
+                }
+                Browser.Page signIn = browser.submit(linkPage, Map.of());
+                Browser.Page done = browser.submit(signIn, Map.of("decision", "allow"));
+                if (done.says("Your mailbox is reconnected")) {
+                    return;
+                }
+            } catch (java.io.IOException dropped) {
+                waitForService.run();
+            }
+        }
+        throw new AssertionError("still not reconnected after 10 tries: " + link);
     }
 
     /**

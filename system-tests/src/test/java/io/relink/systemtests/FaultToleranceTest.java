@@ -1,0 +1,164 @@
+package io.relink.systemtests;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+import io.relink.devstack.RelinkSystem;
+import io.relink.devstack.RelinkSystem.Service;
+import io.relink.devstack.TopicClient;
+import io.relink.events.Topics;
+import jakarta.mail.internet.MimeMessage;
+
+/**
+ * Crashes in the middle of a run, each a SIGKILL (no shutdown hook, nothing flushed): the Kafka broker while the
+ * scanner publishes and the notifier consumes, and each service in turn. The run must end as if nothing happened.
+ * The one documented repeat: emails of the batch a notifier was sending when it died ({@code relink.notify.batch-size})
+ * go out again, because they cannot be known to have left.
+ */
+class FaultToleranceTest {
+    private static final int NOTIFIER_BATCH = 50;
+
+    /** A scan that takes several seconds (100 ms per page, two at a time), and quick lease and retry timings. */
+    private static RelinkSystem start(String name) throws Exception {
+        return RelinkSystem.builder(Files.createTempDirectory("relink-" + name))
+                .accounts(8_000)
+                .adminKey("fault-admin-key")
+                .sandbox("relink.sandbox.faults.latency", "100ms")
+                .config(Service.SCANNER, "relink.scan.concurrency", "2")
+                .config(Service.SCANNER, "relink.scan.lease", "3s")
+                .config(Service.SCANNER, "relink.scan.heartbeat-interval", "0.5s")
+                .config(Service.NOTIFIER, "relink.notify.poll-interval", "0.2s")
+                .config(Service.NOTIFIER, "relink.notify.retry-backoff", "1s")
+                .config(Service.NOTIFIER, "relink.notify.max-retry-backoff", "2s")
+                .config(Service.NOTIFIER, "relink.notify.sending-lease", "5s")
+                .config(Service.NOTIFIER, "relink.notify.batch-size", String.valueOf(NOTIFIER_BATCH))
+                .start();
+    }
+
+    @Test
+    void brokerKilledWhileTheScanPublishesAndTheNotifierConsumesLosesAndRepeatsNothing() throws Exception {
+        try (RelinkSystem system = start("broker-kill")) {
+            RelinkProbe probe = new RelinkProbe(system);
+            Set<String> affected = probe.affected();
+            String scan = probe.startScan();
+            await().atMost(Duration.ofMinutes(1)).until(() -> probe.scan(scan).get("accountsSeen").asLong() >= 2_000
+                    && !system.mail().receivedMessages().isEmpty());
+
+            system.kafka().kill();
+            long seenAtKill = probe.scan(scan).get("accountsSeen").asLong();
+            // The scan goes on without the broker: its events wait in the outbox.
+            await().atMost(Duration.ofMinutes(1)).until(() -> probe.scan(scan).get("accountsSeen").asLong() >= seenAtKill + 1_500
+                    || !"RUNNING".equals(probe.scan(scan).get("status").asText()));
+            system.kafka().start();
+
+            probe.awaitScanEnd(scan, "COMPLETED", Duration.ofMinutes(2));
+            assertEquals(affected, probe.openAccounts(),
+                    "one registry row for each affected account, and no other");
+            awaitEveryEmailSent(system, probe, affected);
+            assertExactlyOneEmailEach(probe, affected, 0);
+            // The notifier's AccountNotified events come back round to the registry.
+            await().atMost(Duration.ofMinutes(2)).until(() -> probe.countWithStatus("NOTIFIED") == affected.size());
+        }
+    }
+
+    @Test
+    void eachServiceKilledMidRunAndRestartedEndsWithTheSameResult() throws Exception {
+        try (RelinkSystem system = start("service-kill")) {
+            RelinkProbe probe = new RelinkProbe(system);
+            Set<String> affected = probe.affected();
+
+            // The scanner, a third of the way through its scan: the restarted one takes the scan over from its checkpoint.
+            String scan = probe.startScan();
+            await().atMost(Duration.ofMinutes(1)).until(() -> probe.scan(scan).get("accountsSeen").asLong() >= 2_500);
+            system.scanner().kill();
+            system.scanner().start();
+            assertTrue(probe.awaitScanEnd(scan, "COMPLETED", Duration.ofMinutes(2)).get("resumed").asInt() >= 1, "resumed, not restarted");
+            assertEquals(affected, probe.openAccounts());
+
+            // The notifier, while it sends.
+            await().atMost(Duration.ofMinutes(1)).until(() -> probe.reauthEmails().size() >= affected.size() / 5);
+            system.notifier().kill();
+            system.notifier().start();
+            awaitEveryEmailSent(system, probe, affected);
+            assertExactlyOneEmailEach(probe, affected, NOTIFIER_BATCH);
+
+            // Reauth, while users sign in eight at a time; those it dropped open their link again.
+            List<String> links = new ArrayList<>();
+            probe.reauthEmails().values().forEach(messages -> links.add(RelinkProbe.linkIn(messages.get(0))));
+            AtomicInteger finished = new AtomicInteger();
+            ExecutorService users = Executors.newFixedThreadPool(8);
+            Runnable waitForReauth = () -> await().atMost(Duration.ofMinutes(2)).until(() -> system.reauth().isReady());
+            List<Future<?>> flows = new ArrayList<>();
+            for (String link : links) {
+                flows.add(users.submit(() -> {
+                    RelinkProbe.reconnectUntilDone(link, waitForReauth);
+                    finished.incrementAndGet();
+                    return null;
+                }));
+            }
+            await().atMost(Duration.ofMinutes(2)).until(() -> finished.get() >= links.size() / 3);
+            system.reauth().kill();
+            system.reauth().start();
+            for (Future<?> flow : flows) {
+                flow.get();
+            }
+            users.shutdown();
+
+            await().atMost(Duration.ofMinutes(1)).until(() -> probe.countWithStatus("MIGRATED") == affected.size());
+            assertEquals(affected, probe.accountsWithStatus("MIGRATED"));
+            try (TopicClient topics = new TopicClient(system.kafka().bootstrapServers())) {
+                Set<String> migrated = new HashSet<>();
+                for (ConsumerRecord<String, byte[]> r : topics.readFromBeginning(Topics.MIGRATIONS, affected.size(), Duration.ofSeconds(60))) {
+                    migrated.add(r.key());
+                }
+                assertEquals(affected, migrated, "an AccountMigrated for every account");
+            }
+        }
+    }
+
+    private static void awaitEveryEmailSent(RelinkSystem system, RelinkProbe probe, Set<String> affected) {
+        await().atMost(Duration.ofMinutes(4)).until(() -> probe.reauthEmails().size() == affected.size());
+        // No initial email still waiting to go out (reminders wait days), so a late repeat would already be in the mailbox.
+        await().atMost(Duration.ofMinutes(1)).until(() -> {
+            for (String status : List.of("PENDING", "SENDING")) {
+                for (var n : RelinkProbe.json(system.notifier().call("GET", "/api/notifications?status=" + status, system.adminKey()))) {
+                    if (n.get("kind").asText().equals("INITIAL")) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        });
+    }
+
+    /** One initial email per affected account, to its user; {@code repeatsAllowed} beyond that (the crash window). */
+    private static void assertExactlyOneEmailEach(RelinkProbe probe, Set<String> affected, int repeatsAllowed) {
+        Map<String, List<MimeMessage>> emails = probe.reauthEmails();
+        Map<String, String> idsByEmail = probe.accountIdsByEmail();
+        Set<String> emailed = new HashSet<>();
+        int repeats = 0;
+        for (var entry : emails.entrySet()) {
+            emailed.add(idsByEmail.get(entry.getKey()));
+            repeats += entry.getValue().size() - 1;
+        }
+        assertEquals(affected, emailed, "every affected user, and only they, got the email");
+        assertTrue(repeats <= repeatsAllowed, repeats + " repeated emails; at most " + repeatsAllowed + " may repeat");
+    }
+
+}
