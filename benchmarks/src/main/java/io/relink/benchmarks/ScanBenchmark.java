@@ -30,6 +30,9 @@ final class ScanBenchmark implements Benchmarks.Benchmark {
     private static final Pattern STATUS = Pattern.compile("\"status\":\"(\\w+)\"");
     private static final Pattern ACCOUNTS_SEEN = Pattern.compile("\"accountsSeen\":(\\d+)");
     private static final Pattern AFFECTED = Pattern.compile("\"affected\":(\\d+)");
+    private static final Pattern PAGES_READ = Pattern.compile("\"pagesRead\":(\\d+)");
+    private static final Pattern STORE_COUNT = Pattern.compile("^relink_scan_store_seconds_count(?:\\{[^}]*})? ([0-9.eE+]+)", Pattern.MULTILINE);
+    private static final Pattern STORE_SUM = Pattern.compile("^relink_scan_store_seconds_sum(?:\\{[^}]*})? ([0-9.eE+]+)", Pattern.MULTILINE);
     private static final Pattern ID = Pattern.compile("\"id\":\"([0-9a-f-]{36})\"");
 
     private final List<Integer> sizes;
@@ -87,6 +90,9 @@ final class ScanBenchmark implements Benchmarks.Benchmark {
                     throw new IllegalStateException("the scan did not complete: " + view);
                 }
                 long seen = Long.parseLong(first(ACCOUNTS_SEEN, view));
+                String metrics = scanner.call("GET", "/q/metrics", null);
+                double storeCount = Double.parseDouble(first(STORE_COUNT, metrics));
+                double storeSeconds = Double.parseDouble(first(STORE_SUM, metrics));
                 double rate = seen / seconds;
                 String label = String.format("%,d accounts", accounts);
                 table.row(label + ": scanner", String.format("%,.0f accounts/s", rate),
@@ -94,7 +100,10 @@ final class ScanBenchmark implements Benchmarks.Benchmark {
                         .row(label + ": sequential, page 50", String.format("%,.0f accounts/s", sequential),
                                 String.format("the seed script's loop, over the first %,d accounts", Math.min(accounts, sequentialSample)))
                         .row(label + ": speed-up", String.format("%.1f x", rate / sequential), "")
-                        .row(label + ": scanner peak heap", String.format("%.0f MiB", peakHeap), "heap in use, sampled during the scan");
+                        .row(label + ": scanner peak heap", String.format("%.0f MiB", peakHeap), "heap in use, sampled during the scan")
+                        .row(label + ": storing", String.format("%.0f%% of the scan", 100 * storeSeconds / seconds),
+                                String.format("%,.0f transactions, %.1f ms and %.1f pages each", storeCount, 1000 * storeSeconds / storeCount,
+                                        Long.parseLong(first(PAGES_READ, view)) / storeCount));
             }
         }
     }

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongFunction;
 
@@ -20,6 +22,10 @@ import io.relink.scanner.client.NylasAccount;
  * deletions between two reads than the overlap), an extra read at the last accepted offset bridges the gap.
  * Up to {@code readAhead} pages are requested ahead of the one it waits for; accounts reach the sink in list order, and only the
  * last accepted page is kept in memory.
+ *
+ * <p>Storing overlaps reading: one batch is stored on a thread of its own while the next is read and accepted, and
+ * batches are stored one after another, in order, so each checkpoint is later than the one before. At most two
+ * batches and the pages read ahead are in memory.
  */
 public final class ScanEngine {
     private static final int MAX_BATCH = 20;
@@ -75,6 +81,8 @@ public final class ScanEngine {
     private final int maxBridges;
     private final BooleanSupplier stopRequested;
     private final List<AcceptedPage> batch = new ArrayList<>();
+    private CompletableFuture<Void> storing = CompletableFuture.completedFuture(null);
+    private ExecutorService storer;
     private int bridges;
 
     public ScanEngine(LongFunction<CompletableFuture<List<NylasAccount>>> source, int pageSize, int overlap, int readAhead,
@@ -92,10 +100,15 @@ public final class ScanEngine {
 
     /** Reads to the end of the list. Throws if a page cannot be read, the list cannot be followed, or a stop was asked. */
     public void run(Start start, PageSink sink) {
+        storer = Executors.newSingleThreadExecutor(r -> new Thread(r, "scan-store"));
         try {
             walk(start, sink);
+            awaitStored();
         } finally {
             batch.clear();
+            // A batch still being stored finishes before the caller records the outcome, so nothing writes after it.
+            storing.exceptionally(e -> null).join();
+            storer.shutdown();
         }
     }
 
@@ -112,10 +125,12 @@ public final class ScanEngine {
                 }
                 if (stopRequested.getAsBoolean()) {
                     flush(sink); // what was accepted is sound: store it, so the checkpoint is as far as it can be
+                    awaitStored();
                     throw new ScanStoppedException();
                 }
-                // Store what was read so far before waiting for the network, or when the batch is full.
-                if (!ahead.peek().page().isDone() || batch.size() >= MAX_BATCH) {
+                // Store what was read so far when the store is free and the next page is still on the network,
+                // or when the batch is full.
+                if (storing.isDone() && !ahead.peek().page().isDone() || batch.size() >= MAX_BATCH) {
                     flush(sink);
                 }
                 Pending pending = ahead.poll();
@@ -150,6 +165,7 @@ public final class ScanEngine {
                         + maxBridges + " extra reads did not close the gaps left by deleted accounts)");
             }
             if (stopRequested.getAsBoolean()) {
+                awaitStored();
                 throw new ScanStoppedException();
             }
             flush(sink);
@@ -177,8 +193,22 @@ public final class ScanEngine {
      */
     private void flush(PageSink sink) {
         if (!batch.isEmpty()) {
-            sink.accept(List.copyOf(batch));
+            List<AcceptedPage> pages = List.copyOf(batch);
             batch.clear();
+            awaitStored();
+            storing = CompletableFuture.runAsync(() -> sink.accept(pages), storer);
+        }
+    }
+
+    /** Waits for the batch being stored; its failure is the scan's. */
+    private void awaitStored() {
+        try {
+            storing.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw e;
         }
     }
 
