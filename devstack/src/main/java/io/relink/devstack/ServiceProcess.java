@@ -193,8 +193,7 @@ public final class ServiceProcess implements AutoCloseable {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(30))
                 .method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(jsonBody, StandardCharsets.UTF_8));
         if (jsonBody != null) {
-            // As curl does for large bodies: the server can refuse (413) before the body is sent.
-            request.header("Content-Type", "application/json").expectContinue(true);
+            request.header("Content-Type", "application/json");
         }
         if (adminKey != null) {
             request.header("Authorization", "Bearer " + adminKey);

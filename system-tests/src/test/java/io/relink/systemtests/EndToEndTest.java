@@ -121,8 +121,16 @@ class EndToEndTest {
                 new BadRequest(system.reauth(), "GET", "/api/migrations/unknownaccount/token", key, null),
                 new BadRequest(system.reauth(), "GET", "/api/migrations", null, null));
         for (BadRequest bad : sweep) {
-            HttpResponse<String> response = bad.service().request(bad.method(), bad.path(), bad.adminKey(), bad.body());
             String what = bad.method() + " " + bad.service().module() + bad.path().substring(0, Math.min(80, bad.path().length()));
+            HttpResponse<String> response;
+            try {
+                response = bad.service().request(bad.method(), bad.path(), bad.adminKey(), bad.body());
+            } catch (IllegalStateException closed) {
+                // Quarkus answers 413 and closes the connection, and the close can overtake the answer (RFC 9110
+                // allows it). Refused either way; the checks below show nothing was accepted.
+                assertTrue(bad.tooLarge() && closed.getCause() instanceof java.io.IOException, what + ": " + closed);
+                continue;
+            }
             assertTrue(response.statusCode() >= 400 && response.statusCode() < 500, what + " answered " + response.statusCode() + ": " + response.body());
             assertFalse(response.body().contains("<script>"), what + " reflects the script unescaped");
             if (bad.path().startsWith("/reauth") && response.statusCode() == 400) {
@@ -202,6 +210,9 @@ class EndToEndTest {
     }
 
     private record BadRequest(ServiceProcess service, String method, String path, String adminKey, String body) {
+        boolean tooLarge() {
+            return body != null && body.length() > 64 * 1024 || path.length() > 4096;
+        }
     }
 
     @Test
