@@ -112,7 +112,7 @@ public final class RelinkSystem implements AutoCloseable {
                     }
                 }
                 config.putAll(settings.serviceConfig.getOrDefault(service, Map.of()));
-                ServiceProcess process = ServiceProcess.of(service.module, port(service), List.of("-Xmx" + settings.heap),
+                ServiceProcess process = ServiceProcess.of(service.module, port(service), List.of("-Xmx256m"),
                         config, work.resolve("logs/" + service.module + ".log"));
                 services.put(service, process);
                 parts.add(process);
@@ -163,11 +163,6 @@ public final class RelinkSystem implements AutoCloseable {
         return settings.adminKey;
     }
 
-    /** Where the end user's browser reaches reauth: the host of every emailed link. */
-    public String publicUrl() {
-        return "http://localhost:" + port(Service.REAUTH);
-    }
-
     public Path logs() {
         return settings.workDir.resolve("logs");
     }
@@ -207,7 +202,6 @@ public final class RelinkSystem implements AutoCloseable {
         private int smtpPort = 2525;
         private long accounts = 200;
         private String adminKey = "local-admin-key";
-        private String heap = "256m";
 
         private Builder(Path workDir) {
             this.workDir = workDir.toAbsolutePath();
@@ -230,12 +224,6 @@ public final class RelinkSystem implements AutoCloseable {
 
         public Builder adminKey(String adminKey) {
             this.adminKey = adminKey;
-            return this;
-        }
-
-        /** Maximum heap of each service, e.g. {@code 256m}. */
-        public Builder heap(String heap) {
-            this.heap = heap;
             return this;
         }
 

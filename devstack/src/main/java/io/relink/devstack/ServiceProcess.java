@@ -149,10 +149,6 @@ public final class ServiceProcess implements AutoCloseable {
         return module;
     }
 
-    public int port() {
-        return port;
-    }
-
     public Path log() {
         return log;
     }

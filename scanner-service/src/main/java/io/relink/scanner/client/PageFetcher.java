@@ -16,8 +16,8 @@ import io.relink.scanner.config.ScanConfig;
 
 /**
  * Reads one page completely or says why it cannot: paces requests, waits out 429s (X-RateLimit-Reset or
- * Retry-After), and retries 202, 5xx and I/O errors with exponential backoff and jitter, up to the configured
- * attempts. Waiting is done by timers, not by blocked threads.
+ * Retry-After) without counting them as failed attempts, and retries 202, 5xx and I/O errors with exponential backoff
+ * and jitter, up to the configured attempts. Waiting is done by timers, not by blocked threads.
  */
 public final class PageFetcher {
     private static final Logger LOG = Logger.getLogger(PageFetcher.class);
@@ -37,6 +37,7 @@ public final class PageFetcher {
     private final NylasAccountsClient client;
     private final RequestPacer pacer;
     private final ScanConfig config;
+    private static final int RATE_LIMITS_PER_ATTEMPT = 4;
     private final RetryListener listener;
     /** Requests waiting for one of the {@code concurrency} slots. */
     private final Queue<Runnable> waiting = new ConcurrentLinkedQueue<>();
@@ -50,7 +51,7 @@ public final class PageFetcher {
     }
 
     public CompletableFuture<List<NylasAccount>> fetch(long offset) {
-        return attempt(offset, 1, pacer.reserve());
+        return attempt(offset, 1, 0, pacer.reserve());
     }
 
     /** One request, sent when a slot is free: at most {@code concurrency} are in flight, however far the scan reads ahead. */
@@ -86,7 +87,12 @@ public final class PageFetcher {
         }
     }
 
-    private CompletableFuture<List<NylasAccount>> attempt(long offset, int attempt, Duration delay) {
+    /**
+     * {@code attempt} counts failures of the page; {@code throttled} counts 429s, which are the API asking to wait, not
+     * a failure: they spend no attempt, but a list that stays rate limited for {@code RATE_LIMITS_PER_ATTEMPT} times
+     * the attempts still ends the scan.
+     */
+    private CompletableFuture<List<NylasAccount>> attempt(long offset, int attempt, int throttled, Duration delay) {
         return CompletableFuture.supplyAsync(() -> offset, after(delay))
                 .thenCompose(this::send)
                 .thenCompose(answer -> {
@@ -94,9 +100,12 @@ public final class PageFetcher {
                         return CompletableFuture.completedFuture(answer.page());
                     }
                     PageFailure failure = answer.failure();
-                    if (!failure.retryable() || attempt >= config.maxAttempts()) {
+                    boolean rateLimited = failure.waitAtLeast().isPresent();
+                    boolean exhausted = rateLimited ? throttled + 1 >= RATE_LIMITS_PER_ATTEMPT * config.maxAttempts()
+                            : attempt >= config.maxAttempts();
+                    if (!failure.retryable() || exhausted) {
                         String message = "the page at offset " + offset + " could not be read"
-                                + (failure.retryable() ? " after " + attempt + " attempts" : "") + ": " + failure.reason();
+                                + (failure.retryable() ? " after " + (attempt + throttled) + " attempts" : "") + ": " + failure.reason();
                         return CompletableFuture.failedFuture(new PageUnreadableException(message));
                     }
                     listener.retrying(offset, attempt, failure);
@@ -104,7 +113,8 @@ public final class PageFetcher {
                     Duration backoff = failure.waitAtLeast().orElseGet(() -> backoff(attempt));
                     failure.waitAtLeast().ifPresent(pacer::pause);
                     Duration paced = pacer.reserve();
-                    return attempt(offset, attempt + 1, paced.compareTo(backoff) > 0 ? paced : backoff);
+                    Duration wait = paced.compareTo(backoff) > 0 ? paced : backoff;
+                    return rateLimited ? attempt(offset, attempt, throttled + 1, wait) : attempt(offset, attempt + 1, throttled, wait);
                 });
     }
 
