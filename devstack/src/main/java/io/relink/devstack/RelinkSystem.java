@@ -187,10 +187,6 @@ public final class RelinkSystem implements AutoCloseable {
             }
         }
         parts.clear();
-        if (!settings.local) {
-            // The broker's data goes; the logs stay, named in any failure.
-            Devstack.deleteRecursively(settings.workDir.resolve("kafka"));
-        }
     }
 
     public static final class Builder {

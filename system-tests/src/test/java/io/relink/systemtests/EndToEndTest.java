@@ -261,7 +261,11 @@ class EndToEndTest {
             }
             assertEquals(affected, migrated);
         }
-        await().atMost(Duration.ofSeconds(60)).until(() -> probe.countWithStatus("MIGRATED") == affected.size());
+        try {
+            await().atMost(Duration.ofSeconds(90)).until(() -> probe.countWithStatus("MIGRATED") == affected.size());
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("the scanner did not record every migration; " + probe.diagnostics(), e);
+        }
         assertEquals(affected, probe.accountsWithStatus("MIGRATED"));
 
         // Each user is told it worked, once; and the old link now says there is nothing left to do.

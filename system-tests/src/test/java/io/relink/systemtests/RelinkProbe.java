@@ -103,6 +103,26 @@ final class RelinkProbe {
         return byEmail;
     }
 
+    /** For a failure message: the funnel, and how far each consumer group has read each topic. */
+    String diagnostics() {
+        StringBuilder out = new StringBuilder("summary: ").append(system.scanner().request("GET", "/api/summary", system.adminKey(), null).body());
+        try (org.apache.kafka.clients.admin.Admin admin = system.kafka().admin()) {
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new HashMap<>();
+            for (var d : admin.describeTopics(io.relink.events.Topics.all()).allTopicNames().get().values()) {
+                d.partitions().forEach(p -> latest.put(new org.apache.kafka.common.TopicPartition(d.name(), p.partition()),
+                        org.apache.kafka.clients.admin.OffsetSpec.latest()));
+            }
+            out.append("\nend offsets: ").append(admin.listOffsets(latest).all().get());
+            for (String group : List.of("relink-scanner", "relink-notifier")) {
+                out.append("\n").append(group).append(" committed: ")
+                        .append(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get());
+            }
+        } catch (Exception e) {
+            out.append("\n(offsets unavailable: ").append(e).append(')');
+        }
+        return out.toString();
+    }
+
     long countWithStatus(String status) {
         JsonNode count = json(system.scanner().call("GET", "/api/summary", system.adminKey())).get("byStatus").get(status);
         return count == null ? 0 : count.asLong();
