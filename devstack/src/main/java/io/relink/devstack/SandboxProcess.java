@@ -2,7 +2,6 @@ package io.relink.devstack;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -46,11 +45,7 @@ public final class SandboxProcess implements AutoCloseable {
 
     /** Calls a sandbox control, e.g. {@code control("PUT", "/sandbox/faults", "{\"serverErrorEvery\": 7}")}; returns the body. */
     public String control(String method, String path, String jsonBody) {
-        HttpResponse<String> response = process.request(method, path, null, jsonBody);
-        if (response.statusCode() >= 300) {
-            throw new IllegalStateException(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
-        }
-        return response.body();
+        return process.call(method, path, null, jsonBody);
     }
 
     /** The configuration that points a Relink service at this sandbox. */

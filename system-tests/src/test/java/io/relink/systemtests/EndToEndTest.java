@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +22,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -80,7 +77,7 @@ class EndToEndTest {
     @Test
     @Order(1)
     void badInputAtEveryPublicEndpointGetsA4xxAndStoresOrPublishesNothing() throws Exception {
-        long offsetsBefore = endOffsets();
+        Map<TopicPartition, Long> offsetsBefore = probe.endOffsets();
         String key = system.adminKey();
         String injection = URLEncoder.encode("x' OR '1'='1'; DROP TABLE registered_account; --<script>alert(1)</script>", StandardCharsets.UTF_8);
         String oversized = "{\"pad\": \"" + "x".repeat(200_000) + "\"}";
@@ -140,7 +137,7 @@ class EndToEndTest {
         assertTrue(system.scanner().call("GET", "/api/scans", key).equals("[]"), "no scan was started");
         assertEquals(0, probe.countWithStatus("DETECTED") + probe.countWithStatus("NOTIFIED") + probe.countWithStatus("MIGRATED"));
         assertEquals("[]", system.reauth().call("GET", "/api/migrations", key));
-        assertEquals(offsetsBefore, endOffsets(), "nothing was published");
+        assertEquals(offsetsBefore, probe.endOffsets(), "nothing was published");
         assertEquals(0, system.mail().receivedMessages().size(), "nothing was emailed");
     }
 
@@ -196,17 +193,6 @@ class EndToEndTest {
     private static ProducerRecord<String, byte[]> withHeaders(ProducerRecord<String, byte[]> record, String ceType) {
         CloudEventHeaders.write(record.headers(), UUID.randomUUID(), ceType, Instant.now(), record.key(), "/system-tests");
         return record;
-    }
-
-    /** The sum of every Relink topic's end offsets (DLQs too): it moves when anything is published. */
-    private static long endOffsets() throws Exception {
-        try (Admin admin = system.kafka().admin()) {
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            for (var d : admin.describeTopics(Topics.all()).allTopicNames().get().values()) {
-                d.partitions().forEach(p -> latest.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest()));
-            }
-            return admin.listOffsets(latest).all().get().values().stream().mapToLong(o -> o.offset()).sum();
-        }
     }
 
     private record BadRequest(ServiceProcess service, String method, String path, String adminKey, String body) {
@@ -269,19 +255,9 @@ class EndToEndTest {
         assertEquals(affected, probe.accountsWithStatus("MIGRATED"));
 
         // Each user is told it worked, once; and the old link now says there is nothing left to do.
-        await().atMost(Duration.ofMinutes(1)).until(() -> confirmations() == affected.size());
+        await().atMost(Duration.ofMinutes(1)).until(() -> probe.confirmations() == affected.size());
         Browser.Page again = new Browser().open(RelinkProbe.linkIn(emails.values().iterator().next().get(0)));
         assertTrue(again.says("Your mailbox is already reconnected"), again.html());
-    }
-
-    private static long confirmations() {
-        return system.mail().receivedMessages().stream().filter(m -> {
-            try {
-                return m.getSubject().startsWith(RelinkProbe.CONFIRMATION_SUBJECT);
-            } catch (jakarta.mail.MessagingException e) {
-                throw new AssertionError(e);
-            }
-        }).count();
     }
 
 }

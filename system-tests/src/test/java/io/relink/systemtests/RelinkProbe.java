@@ -12,11 +12,16 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.relink.devstack.MailServer;
 import io.relink.devstack.RelinkSystem;
+import io.relink.events.Topics;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 
@@ -103,16 +108,26 @@ final class RelinkProbe {
         return byEmail;
     }
 
+    /** The end offset of every partition of every Relink topic (DLQs too): they move when anything is published. */
+    Map<TopicPartition, Long> endOffsets() {
+        try (Admin admin = system.kafka().admin()) {
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            for (var d : admin.describeTopics(Topics.all()).allTopicNames().get().values()) {
+                d.partitions().forEach(p -> latest.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest()));
+            }
+            Map<TopicPartition, Long> ends = new HashMap<>();
+            admin.listOffsets(latest).all().get().forEach((tp, info) -> ends.put(tp, info.offset()));
+            return ends;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read the topics' end offsets", e);
+        }
+    }
+
     /** For a failure message: the funnel, and how far each consumer group has read each topic. */
     String diagnostics() {
         StringBuilder out = new StringBuilder("summary: ").append(system.scanner().request("GET", "/api/summary", system.adminKey(), null).body());
-        try (org.apache.kafka.clients.admin.Admin admin = system.kafka().admin()) {
-            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new HashMap<>();
-            for (var d : admin.describeTopics(io.relink.events.Topics.all()).allTopicNames().get().values()) {
-                d.partitions().forEach(p -> latest.put(new org.apache.kafka.common.TopicPartition(d.name(), p.partition()),
-                        org.apache.kafka.clients.admin.OffsetSpec.latest()));
-            }
-            out.append("\nend offsets: ").append(admin.listOffsets(latest).all().get());
+        try (Admin admin = system.kafka().admin()) {
+            out.append("\nend offsets: ").append(endOffsets());
             for (String group : List.of("relink-scanner", "relink-notifier")) {
                 out.append("\n").append(group).append(" committed: ")
                         .append(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get());
@@ -132,15 +147,28 @@ final class RelinkProbe {
     Map<String, List<MimeMessage>> reauthEmails() {
         Map<String, List<MimeMessage>> byRecipient = new HashMap<>();
         for (MimeMessage m : system.mail().receivedMessages()) {
-            try {
-                if (!m.getSubject().startsWith(CONFIRMATION_SUBJECT)) {
+            if (!isConfirmation(m)) {
+                try {
                     byRecipient.computeIfAbsent(m.getAllRecipients()[0].toString().toLowerCase(java.util.Locale.ROOT), k -> new ArrayList<>()).add(m);
+                } catch (MessagingException e) {
+                    throw new AssertionError(e);
                 }
-            } catch (MessagingException e) {
-                throw new AssertionError(e);
             }
         }
         return byRecipient;
+    }
+
+    /** Confirmation emails received ("your mailbox is reconnected"). */
+    long confirmations() {
+        return system.mail().receivedMessages().stream().filter(RelinkProbe::isConfirmation).count();
+    }
+
+    private static boolean isConfirmation(MimeMessage m) {
+        try {
+            return m.getSubject().startsWith(CONFIRMATION_SUBJECT);
+        } catch (MessagingException e) {
+            throw new AssertionError(e);
+        }
     }
 
     /** The re-authentication link in an email's plain-text part. */
