@@ -34,6 +34,8 @@ import io.relink.events.RelinkEvent;
 import io.relink.events.Topics;
 import io.relink.scanner.model.AccountStatus;
 import io.relink.scanner.model.RegisteredAccount;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
 
 /** The funnel follows the notifier's and reauth's events, once each, and sets unreadable records aside. */
 @QuarkusTest
@@ -42,6 +44,9 @@ import io.relink.scanner.model.RegisteredAccount;
 class FunnelConsumerTest {
     @InjectDevstack
     Devstack devstack;
+
+    @Inject
+    EntityManager entityManager;
 
     @Test
     void notificationsAndMigrationMoveAnAccountAlongOnceEach() {
@@ -57,6 +62,25 @@ class FunnelConsumerTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> row(id).status == AccountStatus.MIGRATED);
         assertEquals("new-" + id, row(id).newAccountId);
         assertEquals(2, row(id).notifications, "the repeated AccountNotified was applied once");
+    }
+
+    /**
+     * A scan storing an account holds its row; a migration arriving meanwhile waits and then applies to what the
+     * scan wrote, so neither writes back an old copy of the other's columns.
+     */
+    @Test
+    void aMigrationArrivingWhileAScanHoldsTheRowKeepsWhatTheScanWrote() {
+        String id = detectedAccount();
+        QuarkusTransaction.requiringNew().run(() -> {
+            entityManager.createNativeQuery("SELECT 1 FROM account WHERE account_id = ?1 FOR UPDATE").setParameter(1, id).getResultList();
+            send(AccountMigrated.of(Instant.now(), id, "new-" + id, "graph", true));
+            await().atMost(Duration.ofSeconds(30)).pollInSameThread().until(() -> ((Number) entityManager.createNativeQuery(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")
+                    .getSingleResult()).intValue() > 0);
+            entityManager.createNativeQuery("UPDATE account SET sync_state = 'running' WHERE account_id = ?1").setParameter(1, id).executeUpdate();
+        });
+        await().atMost(Duration.ofSeconds(30)).until(() -> row(id).status == AccountStatus.MIGRATED);
+        assertEquals("running", row(id).syncState, "the scan's write survived the migration");
     }
 
     @Test

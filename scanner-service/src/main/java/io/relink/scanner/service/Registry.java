@@ -3,13 +3,11 @@ package io.relink.scanner.service;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 import org.jboss.logging.Logger;
 
@@ -26,6 +24,7 @@ import io.relink.scanner.model.RegisteredAccount;
 import io.relink.scanner.model.Scan;
 import io.relink.scanner.service.ScanEngine.AcceptedPage;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import jakarta.transaction.Transactional.TxType;
 
@@ -36,16 +35,16 @@ import jakarta.transaction.Transactional.TxType;
 @ApplicationScoped
 public class Registry {
     private static final Logger LOG = Logger.getLogger(Registry.class);
-    /** Statuses whose accounts were announced with AccountDetected and are still open. */
-    private static final int ANALYZE_EVERY_PAGES = 200;
-    private static final EnumSet<AccountStatus> OPEN = EnumSet.of(AccountStatus.DETECTED, AccountStatus.NOTIFIED);
+    private static final int ANALYZE_FIRST_AT_PAGES = 200;
 
     private final AccountClassifier classifier;
+    private final RegistryRows registryRows;
     private final Outbox outbox;
     private final Clock clock;
 
-    public Registry(AccountClassifier classifier, Outbox outbox, Clock clock) {
+    public Registry(AccountClassifier classifier, RegistryRows registryRows, Outbox outbox, Clock clock) {
         this.classifier = classifier;
+        this.registryRows = registryRows;
         this.outbox = outbox;
         this.clock = clock;
     }
@@ -59,21 +58,18 @@ public class Registry {
         Instant now = clock.instant();
         Scan scan = Scan.findById(scanId);
         List<NylasAccount> fresh = pages.stream().flatMap(p -> p.fresh().stream()).toList();
-        Map<String, RegisteredAccount> known = known(fresh);
+        // Only accounts of a migrating provider are ever registered (one that moved to another provider under
+        // the same id is resolved as gone when the scan completes).
+        Map<String, RegistryRow> rows = new LinkedHashMap<>(registryRows.lock(
+                fresh.stream().filter(classifier::isMigratingProvider).map(NylasAccount::id).toList()));
         List<RelinkEvent> events = new ArrayList<>();
         for (NylasAccount account : fresh) {
-            RegisteredAccount row = known.get(account.id());
+            RegistryRow row = rows.get(account.id());
             switch (classifier.verdict(account)) {
                 case AFFECTED -> {
                     scan.affected++;
-                    if (row == null) {
-                        row = newRow(account, now);
-                    }
-                    if (row.status == null || row.status == AccountStatus.RESOLVED || row.status == AccountStatus.UNKNOWN) {
-                        row.status = AccountStatus.DETECTED;
-                        row.detectedScanId = scanId;
-                        row.resolvedAt = null;
-                        row.resolution = null;
+                    row = rows.computeIfAbsent(account.id(), RegistryRow::unregistered);
+                    if (row.detect(scanId)) {
                         scan.newlyDetected++;
                         events.add(AccountDetected.of(now, account.id(), account.email(), account.provider(),
                                 account.syncState(), account.billingState(), scanId));
@@ -81,32 +77,23 @@ public class Registry {
                 }
                 case UNKNOWN -> {
                     scan.unknown++;
-                    if (row == null) {
-                        row = newRow(account, now);
-                    }
-                    // Never announced, so no event; an account that is back after being resolved is unknown again.
-                    if (row.status == null || row.status == AccountStatus.RESOLVED) {
-                        row.status = AccountStatus.UNKNOWN;
-                        row.resolvedAt = null;
-                        row.resolution = null;
-                    }
+                    row = rows.computeIfAbsent(account.id(), RegistryRow::unregistered);
+                    row.markUnknown();
                 }
                 case NOT_AFFECTED -> {
-                    if (row != null) {
-                        resolve(row, classifier.resolution(account).orElse(Reason.NOW_OAUTH), scan, now).ifPresent(events::add);
+                    Reason reason = classifier.resolution(account).orElse(Reason.NOW_OAUTH);
+                    if (row != null && row.resolve(reason, now)) {
+                        scan.resolved++;
+                        events.add(AccountResolved.of(now, row.accountId, reason, scanId));
                     }
                 }
             }
             if (row != null) {
-                observe(row, account, scanId, now);
-                if (!row.isPersistent()) {
-                    row.persist();
-                }
+                row.observe(account);
             }
         }
-        // Rows first, then their events: each kind goes to the database in one batch.
-        RegisteredAccount.flush();
-        events.forEach(outbox::publish);
+        registryRows.write(rows.values(), scanId, now);
+        outbox.publishAll(events);
         AcceptedPage last = pages.get(pages.size() - 1);
         long before = scan.pagesRead;
         scan.pagesRead += pages.size();
@@ -114,27 +101,11 @@ public class Registry {
         scan.checkpointOffset = last.offset();
         scan.checkpointIds = String.join(",", last.pageIds());
         scan.heartbeatAt = now;
-        if (before / ANALYZE_EVERY_PAGES != scan.pagesRead / ANALYZE_EVERY_PAGES) {
-            // A first scan fills the registry from empty: fresh statistics keep the lookup above on the index.
-            RegisteredAccount.getEntityManager().createNativeQuery("ANALYZE account").executeUpdate();
+        // A first scan fills the registry from empty: fresh statistics keep the lookup above on the index. They
+        // matter while the table grows fast relative to its size, so at 200, 400, 800, ... pages (autovacuum after).
+        if (Long.numberOfLeadingZeros(before / ANALYZE_FIRST_AT_PAGES) != Long.numberOfLeadingZeros(scan.pagesRead / ANALYZE_FIRST_AT_PAGES)) {
+            Scan.getEntityManager().createNativeQuery("ANALYZE account").executeUpdate();
         }
-    }
-
-    /**
-     * The registry rows of the accounts that can have one: only accounts of a migrating provider are ever
-     * registered (one that moved to another provider under the same id is resolved as gone when the scan
-     * completes). One query with an array parameter, whatever the batch size.
-     */
-    @SuppressWarnings("unchecked")
-    private Map<String, RegisteredAccount> known(List<NylasAccount> fresh) {
-        String[] ids = fresh.stream().filter(classifier::isMigratingProvider).map(NylasAccount::id).toArray(String[]::new);
-        if (ids.length == 0) {
-            return Map.of();
-        }
-        List<RegisteredAccount> rows = RegisteredAccount.getEntityManager()
-                .createNativeQuery("SELECT * FROM account WHERE account_id = ANY(?1)", RegisteredAccount.class)
-                .setParameter(1, ids).getResultList();
-        return rows.stream().collect(Collectors.toMap(a -> a.accountId, Function.identity()));
     }
 
     /**
@@ -145,9 +116,16 @@ public class Registry {
     public void complete(UUID scanId) {
         Instant now = clock.instant();
         Scan scan = Scan.findById(scanId);
-        List<RegisteredAccount> unseen = RegisteredAccount.list("status in ?1 and (lastScanId is null or lastScanId <> ?2)",
-                List.of(AccountStatus.DETECTED, AccountStatus.NOTIFIED, AccountStatus.UNKNOWN), scanId);
-        unseen.forEach(row -> resolve(row, Reason.GONE, scan, now).ifPresent(outbox::publish));
+        List<RegistryRow> unseen = registryRows.lockUnseen(scanId);
+        List<RelinkEvent> events = new ArrayList<>();
+        for (RegistryRow row : unseen) {
+            if (row.resolve(Reason.GONE, now)) {
+                scan.resolved++;
+                events.add(AccountResolved.of(now, row.accountId, Reason.GONE, scanId));
+            }
+        }
+        registryRows.write(unseen, scanId, now);
+        outbox.publishAll(events);
         scan.status = Scan.Status.COMPLETED;
         scan.finishedAt = now;
         scan.checkpointIds = null;
@@ -190,41 +168,8 @@ public class Registry {
         }, () -> LOG.infof("AccountMigrated %s for account %s, which the registry does not hold", event.eventId(), event.accountId()));
     }
 
+    /** Locked, like the scan's rows, so a scan and the funnel never write back each other's old status. */
     private static Optional<RegisteredAccount> find(String accountId) {
-        return RegisteredAccount.findByIdOptional(accountId);
-    }
-
-    /** Resolves an open or unknown account; returns the AccountResolved to publish if it had been announced. */
-    private static Optional<RelinkEvent> resolve(RegisteredAccount row, Reason reason, Scan scan, Instant now) {
-        Optional<RelinkEvent> event = Optional.empty();
-        if (OPEN.contains(row.status)) {
-            scan.resolved++;
-            event = Optional.of(AccountResolved.of(now, row.accountId, reason, scan.id));
-        } else if (row.status != AccountStatus.UNKNOWN) {
-            return event; // migrated or already resolved: nothing changes
-        }
-        row.status = AccountStatus.RESOLVED;
-        row.resolvedAt = now;
-        row.resolution = reason.name();
-        row.updatedAt = now;
-        return event;
-    }
-
-    private static RegisteredAccount newRow(NylasAccount account, Instant now) {
-        RegisteredAccount row = new RegisteredAccount();
-        row.accountId = account.id();
-        row.firstSeenAt = now;
-        return row;
-    }
-
-    private static void observe(RegisteredAccount row, NylasAccount account, UUID scanId, Instant now) {
-        row.email = account.email();
-        row.provider = account.provider();
-        row.syncState = account.syncState();
-        row.billingState = account.billingState();
-        row.authenticationType = account.authenticationType();
-        row.lastSeenAt = now;
-        row.lastScanId = scanId;
-        row.updatedAt = now;
+        return RegisteredAccount.findByIdOptional(accountId, LockModeType.PESSIMISTIC_WRITE);
     }
 }
