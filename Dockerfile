@@ -13,5 +13,7 @@ COPY --chown=10001:10001 ${SERVICE}/target/quarkus-app/app/ /deployments/app/
 COPY --chown=10001:10001 ${SERVICE}/target/quarkus-app/quarkus/ /deployments/quarkus/
 USER 10001
 # Heap from the container's memory limit; /tmp is the only place written to (a volume when the root is read-only).
+# JAVA_OPTS_APPEND carries a service's own options (the scanner's, in deploy/ and docker-compose.yml).
 ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir=/tmp -Djava.util.logging.manager=org.jboss.logmanager.LogManager"
-ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /deployments/quarkus-run.jar"]
+ENV JAVA_OPTS_APPEND=""
+ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS $JAVA_OPTS_APPEND -jar /deployments/quarkus-run.jar"]

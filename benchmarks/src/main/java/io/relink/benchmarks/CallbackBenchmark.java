@@ -21,6 +21,7 @@ import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.relink.devstack.RelinkSystem.Service;
 import io.relink.devstack.ServiceProcess;
 import io.relink.devstack.KafkaBroker;
 import io.relink.devstack.PostgresServer;
@@ -86,7 +87,7 @@ final class CallbackBenchmark implements Benchmarks.Benchmark {
             if (affected.size() < users * perUser) {
                 throw new IllegalStateException("the sandbox has only " + affected.size() + " affected accounts");
             }
-            try (ServiceProcess reauth = Benchmarks.start("reauth-service", port, List.of("-Xmx256m"), config)) {
+            try (ServiceProcess reauth = Benchmarks.start("reauth-service", port, Service.REAUTH.jvmOptions(), config)) {
                 List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
                 ExecutorService pool = Executors.newFixedThreadPool(users);
                 long t0 = System.nanoTime();

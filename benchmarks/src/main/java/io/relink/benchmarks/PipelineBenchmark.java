@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
+import io.relink.devstack.RelinkSystem.Service;
 import io.relink.devstack.ServiceProcess;
 import io.relink.devstack.KafkaBroker;
 import io.relink.devstack.MailServer;
@@ -63,7 +64,7 @@ final class PipelineBenchmark implements Benchmarks.Benchmark {
                     // Each SMTP exchange with GreenMail takes about 240 ms of round trips, not CPU: with the default 8 sends in
                     // flight that caps the run near 33 emails/s on an idle machine, so the run uses 32.
                     Map.entry("relink.notify.parallel-sends", "32"), Map.entry("quarkus.mailer.max-pool-size", "32"));
-            try (ServiceProcess notifier = Benchmarks.start("notifier-service", 18082, List.of("-Xmx256m"), config);
+            try (ServiceProcess notifier = Benchmarks.start("notifier-service", 18082, Service.NOTIFIER.jvmOptions(), config);
                     TopicClient client = new TopicClient(kafka.bootstrapServers())) {
                 long t0 = System.nanoTime();
                 UUID scan = UUID.randomUUID();

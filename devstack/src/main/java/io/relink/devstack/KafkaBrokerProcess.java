@@ -37,6 +37,8 @@ public final class KafkaBrokerProcess extends KafkaBroker {
             List<String> command = new ArrayList<>();
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             command.add("-Xmx512m");
+            // C1 only: the broker shares the cores with the system under test, and its JIT work would be billed to it.
+            command.add("-XX:TieredStopAtLevel=1");
             command.add("-cp");
             command.add(System.getProperty("java.class.path"));
             command.add("kafka.Kafka");

@@ -19,14 +19,25 @@ import io.relink.events.Topics;
 public final class RelinkSystem implements AutoCloseable {
     /** The three services, with the port a local run gives each. */
     public enum Service {
-        SCANNER("scanner-service", 8081), NOTIFIER("notifier-service", 8082), REAUTH("reauth-service", 8083);
+        // The scanner runs C1-only, as deployed (deploy/base/scanner-service.yaml): a scan is I/O-bound and
+        // short, and on two cores C2 kept a core busy compiling for its whole first minute.
+        SCANNER("scanner-service", 8081, List.of("-Xmx256m", "-XX:TieredStopAtLevel=1")),
+        NOTIFIER("notifier-service", 8082, List.of("-Xmx256m")),
+        REAUTH("reauth-service", 8083, List.of("-Xmx256m"));
 
         final String module;
         final int localPort;
+        private final List<String> jvmOptions;
 
-        Service(String module, int localPort) {
+        Service(String module, int localPort, List<String> jvmOptions) {
             this.module = module;
             this.localPort = localPort;
+            this.jvmOptions = jvmOptions;
+        }
+
+        /** The JVM options the service runs with here: its deployed options, with a heap that fits beside the others. */
+        public List<String> jvmOptions() {
+            return jvmOptions;
         }
 
         String databaseName() {
@@ -112,7 +123,7 @@ public final class RelinkSystem implements AutoCloseable {
                     }
                 }
                 config.putAll(settings.serviceConfig.getOrDefault(service, Map.of()));
-                ServiceProcess process = ServiceProcess.of(service.module, port(service), List.of("-Xmx256m"),
+                ServiceProcess process = ServiceProcess.of(service.module, port(service), service.jvmOptions(),
                         config, work.resolve("logs/" + service.module + ".log"));
                 services.put(service, process);
                 parts.add(process);

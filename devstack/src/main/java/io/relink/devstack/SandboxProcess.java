@@ -28,7 +28,8 @@ public final class SandboxProcess implements AutoCloseable {
         this.temporaryLog = log == null;
         try {
             Path file = log == null ? Files.createTempFile("relink-sandbox-", ".log") : log;
-            this.process = ServiceProcess.of("nylas-sandbox", port, List.of("-Xmx256m"), options, file);
+            // C1 only: a stand-in shares the cores with the system under test, and its JIT work would be billed to it.
+            this.process = ServiceProcess.of("nylas-sandbox", port, List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"), options, file);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -29,6 +29,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
+import io.relink.devstack.RelinkSystem.Service;
 import io.relink.events.Topics;
 
 /**
@@ -142,6 +143,23 @@ class DeploymentManifestsTest {
             String meter = m.group().replaceAll("_(total|seconds|seconds_max|seconds_count|seconds_sum)$", "").replace('_', '.');
             assertTrue(sources.contains("\"" + meter + "\""), "no service registers a meter named " + meter + " (" + m.group() + ")");
         }
+    }
+
+    /** The scan figures hold for a deployed scanner only if it runs with the JVM options it was measured with. */
+    @ParameterizedTest
+    @ValueSource(strings = { "dev", "prod" })
+    void theScannerIsDeployedWithTheJvmOptionsItIsTestedAndMeasuredWith(String overlay) throws Exception {
+        // The heap comes from the container's limit there (the Dockerfile's MaxRAMPercentage).
+        List<String> measured = Service.SCANNER.jvmOptions().stream().filter(o -> !o.startsWith("-Xmx")).toList();
+        JsonNode scanner = ofKind(build(overlay), "Deployment").stream().filter(d -> d.at("/metadata/name").asText().equals("scanner-service"))
+                .findFirst().orElseThrow();
+        String deployed = stream(scanner.at("/spec/template/spec/containers/0/env"))
+                .filter(e -> e.get("name").asText().equals("JAVA_OPTS_APPEND")).map(e -> e.get("value").asText()).findFirst().orElse("");
+        Object compose = new org.yaml.snakeyaml.Yaml().load(Files.readString(ROOT.resolve("docker-compose.yml")));
+        String composed = new ObjectMapper().valueToTree(compose).at("/services/scanner-service/environment/JAVA_OPTS_APPEND").asText();
+        assertEquals(measured, List.of(deployed.split("\\s+")), "deploy/" + overlay);
+        assertEquals(measured, List.of(composed.split("\\s+")), "docker-compose.yml");
+        assertTrue(Files.readString(ROOT.resolve("Dockerfile")).contains("$JAVA_OPTS_APPEND"), "the image passes JAVA_OPTS_APPEND to java");
     }
 
     @Test
