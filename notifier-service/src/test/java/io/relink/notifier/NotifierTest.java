@@ -108,6 +108,10 @@ class NotifierTest {
         }
         for (AccountDetected e : events) {
             awaitMails(e.email(), 1);
+            // Marked sent after the server accepted it; a reminder may already be scheduled beside it.
+            await().atMost(WAIT).until(() -> notifications(e.accountId()).stream()
+                    .anyMatch(n -> n.kind == Notification.Kind.INITIAL && n.status == Notification.Status.SENT));
+            assertEquals(1, devstack.mail().messagesTo(e.email()).size(), "sent once the server was back, and only once");
         }
     }
 
