@@ -32,6 +32,8 @@ import io.relink.events.Topics;
  */
 final class ScanBenchmark implements Benchmarks.Benchmark {
     private static final String ADMIN_KEY = "bench-admin-key";
+    /** The seed script's {@code exchange_providers}. */
+    private static final List<String> EXCHANGE_PROVIDERS = List.of("eas", "ews");
     private static final Pattern STATUS = Pattern.compile("\"status\":\"(\\w+)\"");
     private static final Pattern ACCOUNTS_SEEN = Pattern.compile("\"accountsSeen\":(\\d+)");
     private static final Pattern AFFECTED = Pattern.compile("\"affected\":(\\d+)");
@@ -135,7 +137,7 @@ final class ScanBenchmark implements Benchmarks.Benchmark {
             }
             JsonNode page = json.readTree(response.body());
             for (JsonNode account : page) {
-                if (List.of("eas", "ews").contains(account.path("provider").asText()) && "password".equals(account.path("authentication_type").asText())) {
+                if (EXCHANGE_PROVIDERS.contains(account.path("provider").asText()) && "password".equals(account.path("authentication_type").asText())) {
                     exchangePasswordAccounts.add(account);
                 }
             }

@@ -111,10 +111,12 @@ public class OutboxRelay {
             }
             markFailed.executeBatch();
         }
-        try (PreparedStatement markSent = connection.prepareStatement(MARK_SENT)) {
-            markSent.setObject(1, OffsetDateTime.now(ZoneOffset.UTC));
-            markSent.setArray(2, connection.createArrayOf("bigint", sent.toArray()));
-            markSent.executeUpdate();
+        if (!sent.isEmpty()) { // nothing acknowledged while the broker is away
+            try (PreparedStatement markSent = connection.prepareStatement(MARK_SENT)) {
+                markSent.setObject(1, OffsetDateTime.now(ZoneOffset.UTC));
+                markSent.setArray(2, connection.createArrayOf("bigint", sent.toArray()));
+                markSent.executeUpdate();
+            }
         }
         return batch.size();
     }

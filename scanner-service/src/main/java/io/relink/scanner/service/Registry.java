@@ -3,7 +3,7 @@ package io.relink.scanner.service;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -60,7 +60,7 @@ public class Registry {
         List<NylasAccount> fresh = pages.stream().flatMap(p -> p.fresh().stream()).toList();
         // Only accounts of a migrating provider are ever registered (one that moved to another provider under
         // the same id is resolved as gone when the scan completes).
-        Map<String, RegistryRow> rows = new LinkedHashMap<>(registryRows.lock(
+        Map<String, RegistryRow> rows = new HashMap<>(registryRows.lock(
                 fresh.stream().filter(classifier::isMigratingProvider).map(NylasAccount::id).toList()));
         List<RelinkEvent> events = new ArrayList<>();
         for (NylasAccount account : fresh) {
