@@ -6,6 +6,7 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
@@ -18,8 +19,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * The re-authentication link token: {@code v1.<key id>.<payload>.<signature>}, all base64url. The payload
- * carries the account id, the email address, the expiry and 128 random bits (so no two links are alike and none
- * can be guessed); the signature is HMAC-SHA256 over everything before it, with the key the key id names.
+ * carries 128 random bits (so no two links are alike and none can be guessed), the expiry, the purpose, the
+ * account id and the email address; the signature is HMAC-SHA256 over everything before it, with the key the key
+ * id names. The purpose keeps a token minted for one use from being accepted for another with the same keys.
  */
 @ApplicationScoped
 public class LinkTokens {
@@ -28,13 +30,19 @@ public class LinkTokens {
     private static final Base64.Decoder B64D = Base64.getUrlDecoder();
     private static final int MIN_SECRET_LENGTH = 32;
 
+    /** What a token may be used for; {@link #verify} accepts a token only for the purpose it was issued for. */
+    public enum Purpose {
+        /** The emailed link that starts a re-authentication. */
+        REAUTH
+    }
+
     /** What a valid token says. */
     public record Claims(String accountId, String email, Instant expiresAt, String keyId) {
     }
 
     /** Why a token is refused. Messages are for logs and operators, never shown to users as they are. */
     public static final class InvalidLinkException extends RuntimeException {
-        public enum Reason { MALFORMED, UNKNOWN_KEY, BAD_SIGNATURE, EXPIRED }
+        public enum Reason { MALFORMED, UNKNOWN_KEY, BAD_SIGNATURE, WRONG_PURPOSE, EXPIRED }
 
         private final Reason reason;
 
@@ -72,25 +80,35 @@ public class LinkTokens {
         this.activeKey = config.activeKey();
     }
 
-    public String issue(String accountId, String email) {
-        return issue(accountId, email, clock.instant().plus(config.lifetime()));
+    /** How long a link works ({@code relink.link.lifetime}), for the pages and emails that tell the user. */
+    public Duration lifetime() {
+        return config.lifetime();
     }
 
-    public String issue(String accountId, String email, Instant expiresAt) {
+    public String issue(Purpose purpose, String accountId, String email) {
+        return issue(purpose, accountId, email, clock.instant().plus(config.lifetime()));
+    }
+
+    public String issue(Purpose purpose, String accountId, String email, Instant expiresAt) {
         byte[] nonce = new byte[16];
         random.nextBytes(nonce);
+        byte[] use = purpose.name().getBytes(StandardCharsets.UTF_8);
         byte[] account = accountId.getBytes(StandardCharsets.UTF_8);
         byte[] mail = email.getBytes(StandardCharsets.UTF_8);
-        ByteBuffer payload = ByteBuffer.allocate(16 + 8 + 4 + account.length + 4 + mail.length);
-        payload.put(nonce).putLong(expiresAt.getEpochSecond()).putInt(account.length).put(account).putInt(mail.length).put(mail);
+        ByteBuffer payload = ByteBuffer.allocate(16 + 8 + 4 + use.length + 4 + account.length + 4 + mail.length);
+        payload.put(nonce).putLong(expiresAt.getEpochSecond()).putInt(use.length).put(use).putInt(account.length).put(account)
+                .putInt(mail.length).put(mail);
         String signed = VERSION + "." + activeKey + "." + B64.encodeToString(payload.array());
         return signed + "." + B64.encodeToString(sign(keys.get(activeKey), signed));
     }
 
-    /** The token's claims, or {@link InvalidLinkException} with the reason. Expiry is checked last. */
-    public Claims verify(String token) {
-        String[] parts = token == null ? new String[0] : token.split("\\.");
-        if (parts.length != 4 || !VERSION.equals(parts[0])) {
+    /**
+     * The token's claims, or {@link InvalidLinkException} with the reason. Exactly four non-empty segments (a
+     * trailing or doubled dot is malformed, not ignored); expiry is checked last.
+     */
+    public Claims verify(String token, Purpose purpose) {
+        String[] parts = token == null ? new String[0] : token.split("\\.", -1);
+        if (parts.length != 4 || !VERSION.equals(parts[0]) || parts[2].isEmpty() || parts[3].isEmpty()) {
             throw new InvalidLinkException(InvalidLinkException.Reason.MALFORMED, "not a link token");
         }
         byte[] key = keys.get(parts[1]);
@@ -112,20 +130,31 @@ public class LinkTokens {
             ByteBuffer buffer = ByteBuffer.wrap(payload);
             buffer.position(16);
             Instant expiresAt = Instant.ofEpochSecond(buffer.getLong());
-            byte[] account = new byte[buffer.getInt()];
-            buffer.get(account);
-            byte[] mail = new byte[buffer.getInt()];
-            buffer.get(mail);
+            String use = field(buffer);
+            String account = field(buffer);
+            String mail = field(buffer);
+            if (buffer.hasRemaining()) {
+                throw new InvalidLinkException(InvalidLinkException.Reason.MALFORMED, "payload has trailing bytes");
+            }
+            if (!purpose.name().equals(use)) {
+                throw new InvalidLinkException(InvalidLinkException.Reason.WRONG_PURPOSE, "issued for " + use + ", not " + purpose);
+            }
             if (!clock.instant().isBefore(expiresAt)) {
                 throw new InvalidLinkException(InvalidLinkException.Reason.EXPIRED, "expired at " + expiresAt);
             }
-            return new Claims(new String(account, StandardCharsets.UTF_8), new String(mail, StandardCharsets.UTF_8), expiresAt, parts[1]);
+            return new Claims(account, mail, expiresAt, parts[1]);
         } catch (RuntimeException e) {
             if (e instanceof InvalidLinkException invalid) {
                 throw invalid;
             }
             throw new InvalidLinkException(InvalidLinkException.Reason.MALFORMED, "payload cannot be read");
         }
+    }
+
+    private static String field(ByteBuffer buffer) {
+        byte[] bytes = new byte[buffer.getInt()];
+        buffer.get(bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     private static byte[] sign(byte[] key, String data) {

@@ -5,16 +5,23 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Base64;
 import java.util.Map;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 import org.junit.jupiter.api.Test;
 
 import io.relink.links.LinkTokens.InvalidLinkException;
 import io.relink.links.LinkTokens.InvalidLinkException.Reason;
+import io.relink.links.LinkTokens.Purpose;
 
 class LinkTokensTest {
     private static final String K1 = "k1-secret-that-is-long-enough-0123456789";
@@ -40,21 +47,21 @@ class LinkTokensTest {
     @Test
     void aTokenCarriesTheAccountAndEmailAndDiffersEveryTime() {
         LinkTokens tokens = tokens(Map.of("k1", K1), "k1", NOW);
-        String token = tokens.issue("acc-1", "Jane.Doe@contoso.example");
-        LinkTokens.Claims claims = tokens.verify(token);
+        String token = tokens.issue(Purpose.REAUTH, "acc-1", "Jane.Doe@contoso.example");
+        LinkTokens.Claims claims = tokens.verify(token, Purpose.REAUTH);
         assertEquals("acc-1", claims.accountId());
         assertEquals("Jane.Doe@contoso.example", claims.email());
         assertEquals(NOW.plus(Duration.ofDays(14)), claims.expiresAt());
-        assertNotEquals(token, tokens.issue("acc-1", "Jane.Doe@contoso.example"), "random bits make every link unique");
+        assertNotEquals(token, tokens.issue(Purpose.REAUTH, "acc-1", "Jane.Doe@contoso.example"), "random bits make every link unique");
         assertTrue(token.matches("[A-Za-z0-9._-]+"), "safe in a URL path: " + token);
     }
 
     @Test
     void tamperedExpiredMalformedAndUnknownKeyTokensAreRefusedWithTheirReason() {
         LinkTokens tokens = tokens(Map.of("k1", K1), "k1", NOW);
-        String token = tokens.issue("acc-1", "jane@contoso.example");
+        String token = tokens.issue(Purpose.REAUTH, "acc-1", "jane@contoso.example");
         String[] parts = token.split("\\.");
-        String otherPayload = tokens.issue("acc-2", "mallory@evil.example").split("\\.")[2];
+        String otherPayload = tokens.issue(Purpose.REAUTH, "acc-2", "mallory@evil.example").split("\\.")[2];
         assertEquals(Reason.BAD_SIGNATURE, reason(tokens, parts[0] + "." + parts[1] + "." + otherPayload + "." + parts[3]));
         assertEquals(Reason.BAD_SIGNATURE, reason(tokens, token.substring(0, token.length() - 2) + "AA"));
         assertEquals(Reason.MALFORMED, reason(tokens, "not-a-token"));
@@ -64,11 +71,37 @@ class LinkTokensTest {
     }
 
     @Test
+    void trailingDotsAndExtraSegmentsDoNotVerify() {
+        LinkTokens tokens = tokens(Map.of("k1", K1), "k1", NOW);
+        String token = tokens.issue(Purpose.REAUTH, "acc-1", "jane@contoso.example");
+        for (String altered : new String[] { token + ".", token + "..", token + ".x", "." + token, token.replaceFirst("\\.", "..") }) {
+            assertEquals(Reason.MALFORMED, reason(tokens, altered), altered);
+        }
+    }
+
+    @Test
+    void aTokenSignedWithTheSameKeyForAnotherPurposeDoesNotVerify() throws Exception {
+        LinkTokens tokens = tokens(Map.of("k1", K1), "k1", NOW);
+        // What another user of the same keys would sign: the same layout, another purpose.
+        byte[] use = "UNSUBSCRIBE".getBytes(StandardCharsets.UTF_8);
+        byte[] account = "acc-1".getBytes(StandardCharsets.UTF_8);
+        byte[] mail = "jane@contoso.example".getBytes(StandardCharsets.UTF_8);
+        ByteBuffer payload = ByteBuffer.allocate(16 + 8 + 4 + use.length + 4 + account.length + 4 + mail.length);
+        payload.put(new byte[16]).putLong(NOW.plusSeconds(3600).getEpochSecond()).putInt(use.length).put(use)
+                .putInt(account.length).put(account).putInt(mail.length).put(mail);
+        String signed = "v1.k1." + Base64.getUrlEncoder().withoutPadding().encodeToString(payload.array());
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(K1.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        String token = signed + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(signed.getBytes(StandardCharsets.US_ASCII)));
+        assertEquals(Reason.WRONG_PURPOSE, reason(tokens, token));
+    }
+
+    @Test
     void keysRotateWithoutBreakingLinksAlreadySent() {
-        String old = tokens(Map.of("k1", K1), "k1", NOW).issue("acc-1", "jane@contoso.example");
+        String old = tokens(Map.of("k1", K1), "k1", NOW).issue(Purpose.REAUTH, "acc-1", "jane@contoso.example");
         LinkTokens rotated = tokens(Map.of("k1", K1, "k2", K2), "k2", NOW);
-        assertEquals("acc-1", rotated.verify(old).accountId());
-        assertEquals("k2", rotated.verify(rotated.issue("acc-3", "sam@contoso.example")).keyId());
+        assertEquals("acc-1", rotated.verify(old, Purpose.REAUTH).accountId());
+        assertEquals("k2", rotated.verify(rotated.issue(Purpose.REAUTH, "acc-3", "sam@contoso.example"), Purpose.REAUTH).keyId());
     }
 
     @Test
@@ -78,6 +111,6 @@ class LinkTokensTest {
     }
 
     private static Reason reason(LinkTokens tokens, String token) {
-        return assertThrows(InvalidLinkException.class, () -> tokens.verify(token)).reason();
+        return assertThrows(InvalidLinkException.class, () -> tokens.verify(token, Purpose.REAUTH)).reason();
     }
 }

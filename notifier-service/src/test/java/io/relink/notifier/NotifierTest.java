@@ -66,7 +66,7 @@ class NotifierTest {
         assertTrue(text.contains("it-help@contoso.example"), "says whom to ask: " + text);
         Matcher link = LINK.matcher(text);
         assertTrue(link.find(), text);
-        LinkTokens.Claims claims = links.verify(link.group(1));
+        LinkTokens.Claims claims = links.verify(link.group(1), LinkTokens.Purpose.REAUTH);
         assertEquals(detected.accountId(), claims.accountId());
         assertEquals(detected.email(), claims.email());
         assertTrue(html(mail).contains(link.group(1)), "the HTML part carries the same link");

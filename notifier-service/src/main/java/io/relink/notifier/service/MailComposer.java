@@ -45,7 +45,7 @@ public class MailComposer {
     /** The email for one notification; its Message-ID is derived from the notification, so it is known before sending. */
     public MailTemplateInstance compose(Notification notification, Recipient recipient, String messageId) {
         boolean confirmation = notification.kind == Notification.Kind.CONFIRMATION;
-        String link = confirmation ? null : publicUrl + "/reauth/" + links.issue(recipient.accountId, recipient.email);
+        String link = confirmation ? null : publicUrl + "/reauth/" + links.issue(LinkTokens.Purpose.REAUTH, recipient.accountId, recipient.email);
         Content content = new Content(recipient.email, link, config.productName(), config.deadline().map(DATE::format).orElse(null),
                 config.supportContact(), java.net.URI.create(publicUrl).getHost(), config.senderAddress(),
                 notification.kind == Notification.Kind.REMINDER, notification.attempt);
