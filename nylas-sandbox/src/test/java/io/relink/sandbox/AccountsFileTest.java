@@ -33,7 +33,8 @@ class AccountsFileTest {
         asApplication().get(ACCOUNTS + "/acc-ews-2").then().statusCode(200).body("email", equalTo("sam@contoso.example"));
         given().get("/sandbox/ground-truth").then().body("affected", contains("acc-eas-1")).body("unknown", contains("acc-ews-2"));
         given().queryParams(Map.of("client_id", SandboxClient.CLIENT_ID, "redirect_uri", "http://localhost:8083/reauth/callback",
-                "response_type", "code", "login_hint", "pat.lee@contoso.example")).get("/oauth/authorize")
-                .then().statusCode(200).body(org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString("No sandbox account")));
+                "response_type", "code", "login_hint", "pat.lee@contoso.example")).redirects().follow(true).get("/oauth/authorize")
+                .then().statusCode(200).body(org.hamcrest.Matchers.containsString("Accept"))
+                .body(org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString("No sandbox account")));
     }
 }

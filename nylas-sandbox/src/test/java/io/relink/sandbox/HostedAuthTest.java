@@ -24,6 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 
@@ -43,8 +44,8 @@ class HostedAuthTest {
     }
 
     @Test
-    void allowOnTheSignInPageGivesASingleUseCodeThatMigratesTheAccount() {
-        Map<String, String> redirect = signIn("allow", "opaque-state-123");
+    void acceptAtMicrosoftGivesASingleUseCodeThatMigratesTheAccount() {
+        Map<String, String> redirect = signIn("accept", "opaque-state-123");
         assertEquals("opaque-state-123", redirect.get("state"));
 
         Map<String, Object> token = given().contentType(ContentType.JSON)
@@ -57,21 +58,61 @@ class HostedAuthTest {
         asApplication().get(ACCOUNTS + "/" + accountId).then().body("authentication_type", equalTo("oauth"));
 
         exchangeAsForm(redirect.get("code")).then().statusCode(400).body("message", equalTo("Invalid authorization code."));
-        assertEquals(List.of(Map.of("access_token", token.get("access_token"), "revoked", false)), tokensOf(accountId));
+        // The token the account held since it was connected with its password, then the new one; neither revoked.
+        List<Map<String, Object>> tokens = tokensOf(accountId);
+        assertEquals(2, tokens.size(), tokens.toString());
+        assertEquals(Map.of("access_token", token.get("access_token"), "revoked", false), tokens.get(1));
+        assertEquals(false, tokens.get(0).get("revoked"));
         assertTrue(!((List<?>) SandboxClient.groundTruth().get("affected")).contains(accountId), "a migrated account is no longer affected");
     }
 
     @Test
     void codeExchangeAcceptsAFormBodyToo() {
-        exchangeAsForm(signIn("allow", null).get("code")).then().statusCode(200).body("account_id", equalTo(accountId));
+        exchangeAsForm(signIn("accept", null).get("code")).then().statusCode(200).body("account_id", equalTo(accountId));
     }
 
     @Test
-    void denyRedirectsWithAnErrorAndNoCode() {
-        Map<String, String> redirect = signIn("deny", "s1");
+    void authorizeSendsTheBrowserToMicrosoftsSignInOnAnotherOriginWithTheLoginHint() {
+        URI nylas = URI.create(RestAssured.baseURI + ":" + RestAssured.port);
+        URI microsoft = URI.create(authorize("s0", true).header("Location"));
+        assertNotEquals(nylas.getHost(), microsoft.getHost(), "Microsoft's page is on another host than Nylas's: " + microsoft);
+        assertEquals("/common/oauth2/v2.0/authorize", microsoft.getPath());
+        Map<String, String> query = query(microsoft);
+        assertEquals(email, query.get("login_hint"));
+        assertEquals("code", query.get("response_type"));
+        assertTrue(query.get("redirect_uri").endsWith("/oauth/callback"), query.toString());
+        assertNotEquals("s0", query.get("state"), "Nylas keeps the application's state to itself");
+    }
+
+    @Test
+    void cancelAtMicrosoftReturnsAccessDeniedOnlyWhenTheApplicationAskedForRedirectOnError() {
+        Map<String, String> redirect = signIn("cancel", "s1");
         assertEquals("access_denied", redirect.get("error"));
         assertEquals("s1", redirect.get("state"));
         assertTrue(!redirect.containsKey("code"));
+
+        // Without redirect_on_error=true the user stays on Nylas's error page and the application never hears back.
+        Response staysAtNylas = signInAtMicrosoft(authorize("s2", false), "cancel");
+        staysAtNylas.then().statusCode(403).contentType(containsString("text/html")).body(containsString("cancelled"));
+        assertEquals(null, staysAtNylas.header("Location"));
+    }
+
+    @Test
+    void theMicrosoftCodeWorksOnceAndOnlyThroughNylasCallback() {
+        URI backAtNylas = returnFromMicrosoft(authorize("s3", true), "accept");
+        given().urlEncodingEnabled(false).redirects().follow(false).get(backAtNylas).then().statusCode(303);
+        // A replayed return from Microsoft (Back, reload) mints no second code.
+        given().urlEncodingEnabled(false).redirects().follow(false).get(backAtNylas).then().statusCode(400).body(containsString("start again"));
+    }
+
+    @Test
+    void apiRequestsAreCountedByTheNylasApiVersionTheyPin() {
+        SandboxClient.reset();
+        asApplication().header("Nylas-API-Version", "2.5").get(ACCOUNTS + "?limit=1").then().statusCode(200);
+        asApplication().get(ACCOUNTS + "?limit=1").then().statusCode(200);
+        Map<String, Object> requests = given().get("/sandbox/inspection").then().extract().jsonPath().getMap("requests");
+        assertEquals(1, requests.get("api-version.2.5"));
+        assertEquals(1, requests.get("api-version.none"));
     }
 
     @Test
@@ -84,7 +125,7 @@ class HostedAuthTest {
 
     @Test
     void tokenExchangeNeedsTheClientSecret() {
-        String code = signIn("allow", null).get("code");
+        String code = signIn("accept", null).get("code");
         given().contentType(ContentType.URLENC).formParams("client_id", CLIENT_ID, "client_secret", "wrong",
                 "grant_type", "authorization_code", "code", code).post("/oauth/token").then().statusCode(401);
     }
@@ -92,7 +133,7 @@ class HostedAuthTest {
     @Test
     void aShareOfMigrationsMovesTheAccountToANewGraphId() {
         given().contentType(ContentType.JSON).body(Map.of("new_account_id_share", 1.0)).put("/sandbox/migrations").then().statusCode(200);
-        Map<String, Object> token = exchangeAsForm(signIn("allow", null).get("code")).then().statusCode(200).extract().jsonPath().getMap("$");
+        Map<String, Object> token = exchangeAsForm(signIn("accept", null).get("code")).then().statusCode(200).extract().jsonPath().getMap("$");
 
         String newId = (String) token.get("account_id");
         assertNotEquals(accountId, newId);
@@ -104,35 +145,68 @@ class HostedAuthTest {
 
     @Test
     void revokeAllKeepsTheNamedTokenAndRevokesTheRest() {
-        String first = (String) exchangeAsForm(signIn("allow", null).get("code")).then().extract().path("access_token");
-        String second = (String) exchangeAsForm(signIn("allow", null).get("code")).then().extract().path("access_token");
+        String first = (String) exchangeAsForm(signIn("accept", null).get("code")).then().extract().path("access_token");
+        String second = (String) exchangeAsForm(signIn("accept", null).get("code")).then().extract().path("access_token");
         asApplication().contentType(ContentType.JSON).body(Map.of("keep_access_token", second))
                 .post(ACCOUNTS + "/" + accountId + "/revoke-all").then().statusCode(200);
         Map<String, Object> inspection = given().get("/sandbox/inspection").then().extract().jsonPath().getMap("$");
         assertTrue(((List<?>) inspection.get("revoked")).contains(accountId));
+        List<Map<String, Object>> tokens = tokensOf(accountId);
         assertEquals(List.of(Map.of("access_token", first, "revoked", true), Map.of("access_token", second, "revoked", false)),
-                tokensOf(accountId));
+                tokens.subList(1, 3));
+        assertEquals(true, tokens.get(0).get("revoked"), "the password-era token is revoked too");
     }
 
-    /** Opens the sign-in page as a browser would, submits its form with the chosen button, returns the redirect's query. */
+    /**
+     * What a browser does: {@code /oauth/authorize} at Nylas, on to Microsoft's page on another origin, its form with
+     * the chosen button, back through Nylas; returns the query of the final redirect to the application, or fails.
+     */
     private Map<String, String> signIn(String decision, String state) {
+        Response nylas = authorize(state, true);
+        URI location = URI.create(signInAtMicrosoft(nylas, decision).header("Location"));
+        assertEquals(REDIRECT, location.getScheme() + "://" + location.getAuthority() + location.getPath());
+        return query(location);
+    }
+
+    /** {@code GET /oauth/authorize} for the account, with {@code redirect_on_error} or not; not followed. */
+    private Response authorize(String state, boolean redirectOnError) {
         Map<String, String> query = new HashMap<>(Map.of("client_id", CLIENT_ID, "redirect_uri", REDIRECT, "response_type", "code",
                 "scopes", "email.read_only,calendar", "login_hint", email));
         if (state != null) {
             query.put("state", state);
         }
-        String page = authorizePage(query).then().statusCode(200).contentType(containsString("text/html"))
-                .body(containsString(email)).body(containsString("Allow")).extract().asString();
+        if (redirectOnError) {
+            query.put("redirect_on_error", "true");
+        }
+        Response answer = authorizePage(query);
+        answer.then().statusCode(303);
+        return answer;
+    }
+
+    /** Follows Nylas's redirect to Microsoft's page, presses a button there and follows Microsoft's redirect back to Nylas. */
+    private Response signInAtMicrosoft(Response nylas, String decision) {
+        return given().urlEncodingEnabled(false).redirects().follow(false).get(returnFromMicrosoft(nylas, decision));
+    }
+
+    /** Microsoft's redirect back to Nylas, not followed. */
+    private URI returnFromMicrosoft(Response nylas, String decision) {
+        URI microsoft = URI.create(nylas.header("Location"));
+        String page = given().urlEncodingEnabled(false).redirects().follow(false).get(microsoft).then().statusCode(200).contentType(containsString("text/html"))
+                .body(containsString(email)).body(containsString("Accept")).body(containsString("Cancel")).extract().asString();
         Map<String, String> form = new HashMap<>();
         Matcher m = HIDDEN.matcher(page);
         while (m.find()) {
             form.put(m.group(1), m.group(2).replace("&amp;", "&"));
         }
         form.put("decision", decision);
-        Response answer = given().redirects().follow(false).contentType(ContentType.URLENC).formParams(form).post("/oauth/authorize");
+        Response answer = given().urlEncodingEnabled(false).redirects().follow(false).contentType(ContentType.URLENC).formParams(form).post(microsoft);
         answer.then().statusCode(303);
-        URI location = URI.create(answer.header("Location"));
-        assertEquals(REDIRECT, location.getScheme() + "://" + location.getAuthority() + location.getPath());
+        URI backAtNylas = URI.create(answer.header("Location"));
+        assertEquals("/oauth/callback", backAtNylas.getPath());
+        return backAtNylas;
+    }
+
+    private static Map<String, String> query(URI location) {
         Map<String, String> params = new HashMap<>();
         for (String pair : location.getRawQuery().split("&")) {
             String[] kv = pair.split("=", 2);
@@ -148,7 +222,7 @@ class HostedAuthTest {
     }
 
     private static Response authorizePage(Map<String, String> query) {
-        return given().queryParams(query).get("/oauth/authorize");
+        return given().redirects().follow(false).queryParams(query).get("/oauth/authorize");
     }
 
     private static Response exchangeAsForm(String code) {

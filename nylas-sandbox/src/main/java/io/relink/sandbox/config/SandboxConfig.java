@@ -46,7 +46,25 @@ public interface SandboxConfig {
     @WithDefault("10m")
     Duration codeLifetime();
 
+    /**
+     * Where the browser reaches the Microsoft sign-in stand-in. Unset, it is this server under its other loopback
+     * name ({@code 127.0.0.1} when the browser came to Nylas as {@code localhost}, and the reverse), so that
+     * Microsoft's page is always on another origin than Nylas's, as it is for real.
+     */
+    Optional<String> microsoftUrl();
+
+    Microsoft microsoft();
+
     Faults faults();
+
+    /** The Azure app that Nylas signs users in with at Microsoft (in the real world, set in the Nylas dashboard). */
+    interface Microsoft {
+        @WithDefault("sandbox-azure-app")
+        String clientId();
+
+        @WithDefault("offline_access https://outlook.office365.com/EAS.AccessAsUser.All https://outlook.office365.com/EWS.AccessAsUser.All openid profile User.Read")
+        String scopes();
+    }
 
     /** Faults at start; {@code PUT /sandbox/faults} changes them at run time. 0 means off. */
     interface Faults {

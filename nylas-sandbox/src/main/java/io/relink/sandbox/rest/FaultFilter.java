@@ -28,13 +28,18 @@ public class FaultFilter {
     @ServerRequestFilter(preMatching = true)
     public Uni<Response> inject(ContainerRequestContext context, HttpServerRequest request) {
         String path = context.getUriInfo().getPath();
-        if (!path.startsWith("/a/") && !path.equals("/oauth/token")) {
+        if (!isApi(path)) {
             return Uni.createFrom().nullItem();
         }
         Response response = faults.next().map(fault -> respond(fault, request)).orElse(null);
         long latency = faults.settings().latencyMillis();
         Uni<Response> answer = Uni.createFrom().item(response);
         return latency > 0 ? answer.onItem().delayIt().by(Duration.ofMillis(latency)) : answer;
+    }
+
+    /** The Nylas API proper: what faults, latency and the API version apply to. */
+    static boolean isApi(String path) {
+        return path.startsWith("/a/") || path.equals("/oauth/token");
     }
 
     private static Response respond(Fault fault, HttpServerRequest request) {

@@ -8,7 +8,7 @@ import org.jboss.resteasy.reactive.RestQuery;
 
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
-import io.relink.sandbox.service.AccountStore;
+import io.relink.sandbox.config.SandboxConfig;
 import io.relink.sandbox.service.HostedAuth;
 import io.relink.sandbox.service.HostedAuth.AuthorizeRequest;
 import io.relink.sandbox.service.HostedAuth.NylasError;
@@ -18,26 +18,29 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.core.Response;
 
-/** Hosted authentication: the sign-in page behind {@code /oauth/authorize}, and {@code /oauth/token}. */
+/**
+ * Hosted authentication at Nylas's origin: {@code /oauth/authorize} sends the browser on to Microsoft's sign-in on
+ * another origin, {@code /oauth/callback} takes it back from there to the application, and {@code /oauth/token}.
+ */
 @Path("/oauth")
 public class HostedAuthResource {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance signIn(AuthorizeRequest request, String email, boolean known);
-
         static native TemplateInstance error(String message);
     }
 
     private final HostedAuth hostedAuth;
-    private final AccountStore accounts;
+    private final SandboxConfig config;
 
-    public HostedAuthResource(HostedAuth hostedAuth, AccountStore accounts) {
+    public HostedAuthResource(HostedAuth hostedAuth, SandboxConfig config) {
         this.hostedAuth = hostedAuth;
-        this.accounts = accounts;
+        this.config = config;
     }
 
     @GET
@@ -45,38 +48,42 @@ public class HostedAuthResource {
     @Produces(MediaType.TEXT_HTML)
     public Response authorize(@RestQuery("client_id") String clientId, @RestQuery("redirect_uri") String redirectUri,
             @RestQuery("response_type") String responseType, @RestQuery String scopes, @RestQuery("login_hint") String loginHint,
-            @RestQuery String state, @RestQuery String provider) {
-        AuthorizeRequest request = new AuthorizeRequest(clientId, redirectUri, responseType, scopes, loginHint, state, provider);
+            @RestQuery String state, @RestQuery String provider, @RestQuery("redirect_on_error") String redirectOnError,
+            @Context UriInfo uri) {
+        AuthorizeRequest request = new AuthorizeRequest(clientId, redirectUri, responseType, scopes, loginHint, state, provider,
+                "true".equals(redirectOnError));
         try {
-            hostedAuth.validate(request);
+            String nylas = origin(uri.getBaseUri());
+            return Response.seeOther(URI.create(hostedAuth.begin(request, nylas, config.microsoftUrl().orElseGet(() -> otherHost(uri.getBaseUri())))))
+                    .build();
         } catch (NylasError e) {
             return Response.status(e.status()).entity(Templates.error(e.getMessage())).build();
         }
-        boolean known = loginHint != null && accounts.byEmail(loginHint).isPresent();
-        return Response.ok(Templates.signIn(request, loginHint == null ? "" : loginHint, known)).build();
     }
 
-    /** The sign-in form's answer: Allow or Deny. */
-    @POST
-    @Path("/authorize")
-    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    /** Microsoft sends the browser back here; Nylas sends it on to the application, or keeps it on its error page. */
+    @GET
+    @Path("/callback")
     @Produces(MediaType.TEXT_HTML)
-    public Response decide(@RestForm("client_id") String clientId, @RestForm("redirect_uri") String redirectUri,
-            @RestForm("response_type") String responseType, @RestForm String scopes, @RestForm String email,
-            @RestForm String state, @RestForm String provider, @RestForm String decision) {
-        // The form sends empty hidden fields for parameters the authorize request did not have.
-        AuthorizeRequest request = new AuthorizeRequest(clientId, redirectUri, responseType, blankToNull(scopes), email,
-                blankToNull(state), blankToNull(provider));
+    public Response callback(@RestQuery String code, @RestQuery String state, @RestQuery String error) {
         try {
-            String location = "allow".equals(decision) ? hostedAuth.approve(request, email) : hostedAuth.deny(request);
-            return Response.seeOther(URI.create(location)).build();
+            return Response.seeOther(URI.create(hostedAuth.finish(state, code, error))).build();
         } catch (NylasError e) {
             return Response.status(e.status()).entity(Templates.error(e.getMessage())).build();
         }
     }
 
-    private static String blankToNull(String value) {
-        return value == null || value.isEmpty() ? null : value;
+    private static String origin(URI base) {
+        return base.getScheme() + "://" + base.getRawAuthority();
+    }
+
+    /**
+     * Without {@code relink.sandbox.microsoft-url}: this server under the other of its loopback names, so that
+     * Microsoft's page is on another origin (and site) than the one the browser reached Nylas by.
+     */
+    static String otherHost(URI base) {
+        String host = "localhost".equalsIgnoreCase(base.getHost()) ? "127.0.0.1" : "localhost";
+        return base.getScheme() + "://" + host + (base.getPort() == -1 ? "" : ":" + base.getPort());
     }
 
     @POST

@@ -15,9 +15,12 @@ import io.relink.sandbox.config.SandboxConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * Nylas hosted authentication: a sign-in approved on the sandbox's page yields a single-use code; exchanging it
- * migrates the account to OAuth (keeping its id, or, for the configured share, moving it to a new graph account)
- * and issues a long-lived access token.
+ * Nylas hosted authentication, as the browser meets it: {@code /oauth/authorize} sends the browser on to Microsoft's
+ * sign-in on another origin ({@link MicrosoftIdentity}), which returns it to Nylas's {@code /oauth/callback}, which
+ * sends it to the application's {@code redirect_uri} with a single-use code, or, when the user cancelled, with an
+ * error only if the application asked for {@code redirect_on_error=true} (otherwise the user stays on Nylas's error
+ * page). Exchanging the code migrates the account to OAuth (keeping its id, or, for the configured share, moving it
+ * to a new graph account) and issues a long-lived access token.
  */
 @ApplicationScoped
 public class HostedAuth {
@@ -45,7 +48,14 @@ public class HostedAuth {
     }
 
     public record AuthorizeRequest(String clientId, String redirectUri, String responseType, String scopes, String loginHint,
-            String state, String provider) {
+            String state, String provider, boolean redirectOnError) {
+    }
+
+    /** Where Microsoft sends the browser back to Nylas. */
+    public static final String CALLBACK_PATH = "/oauth/callback";
+
+    /** An authorize request waiting for the user at Microsoft; its key is the state Nylas gave Microsoft. */
+    private record PendingAuthorization(AuthorizeRequest request, String callbackUri, Instant expiresAt) {
     }
 
     private record PendingCode(String accountId, String redirectUri, Instant expiresAt) {
@@ -60,17 +70,20 @@ public class HostedAuth {
         }
     }
 
-    private final SecureRandom random = new SecureRandom();
+    private static final SecureRandom RANDOM = new SecureRandom();
     private final SandboxConfig config;
+    private final MicrosoftIdentity microsoft;
     private final AccountStore accounts;
     private final RequestLog log;
+    private final Map<String, PendingAuthorization> authorizations = new ConcurrentHashMap<>();
     private final Map<String, PendingCode> codes = new ConcurrentHashMap<>();
     private final Map<String, List<IssuedToken>> tokensByAccount = new ConcurrentHashMap<>();
     private final Map<String, String> downgraded = new ConcurrentHashMap<>();
     private volatile double newAccountIdShare;
 
-    public HostedAuth(SandboxConfig config, AccountStore accounts, RequestLog log) {
+    public HostedAuth(SandboxConfig config, MicrosoftIdentity microsoft, AccountStore accounts, RequestLog log) {
         this.config = config;
+        this.microsoft = microsoft;
         this.accounts = accounts;
         this.log = log;
         this.newAccountIdShare = config.newAccountIdShare();
@@ -92,23 +105,48 @@ public class HostedAuth {
         }
     }
 
-    /** The user allowed access: the redirect to the application with a fresh code. */
-    public String approve(AuthorizeRequest request, String email) {
+    /**
+     * {@code GET /oauth/authorize}, checked: remembers the request and returns where to send the browser, Microsoft's
+     * sign-in at {@code microsoftBase}, which will come back to {@code nylasBase}{@value #CALLBACK_PATH}.
+     */
+    public String begin(AuthorizeRequest request, String nylasBase, String microsoftBase) {
         validate(request);
+        String handle = randomToken(24);
+        String callback = nylasBase + CALLBACK_PATH;
+        authorizations.put(handle, new PendingAuthorization(request, callback, Instant.now().plus(config.codeLifetime())));
+        log.count("oauth.authorize");
+        return microsoft.authorizeUrl(microsoftBase, callback, request.loginHint(), handle);
+    }
+
+    /**
+     * {@code GET /oauth/callback}, Microsoft's answer: to the application with a fresh code for the mailbox the user
+     * signed in as; with the error only if it asked for {@code redirect_on_error}, else a {@link NylasError} for
+     * Nylas's own error page.
+     */
+    public String finish(String handle, String microsoftCode, String error) {
+        PendingAuthorization pending = handle == null ? null : authorizations.remove(handle);
+        if (pending == null || pending.expiresAt().isBefore(Instant.now())) {
+            throw new NylasError(400, "invalid_request_error", "This sign-in has expired or was already finished. Go back to the application and start again.");
+        }
+        AuthorizeRequest request = pending.request();
+        if (error != null || microsoftCode == null) {
+            log.count("oauth.denied");
+            if (!request.redirectOnError()) {
+                throw new NylasError(403, "access_denied", "The sign-in was cancelled at the provider.");
+            }
+            return withParameters(request.redirectUri(), "error", "access_denied", "error_description", "The user denied access.",
+                    "state", request.state());
+        }
+        String email = microsoft.redeem(microsoftCode, pending.callbackUri());
+        if (email == null) {
+            throw new NylasError(400, "invalid_request_error", "The provider's authorization code was not accepted.");
+        }
         Account account = accounts.byEmail(email)
                 .orElseThrow(() -> new NylasError(400, "invalid_request_error", "No account for " + email + " in this sandbox."));
         String code = randomToken(24);
         codes.put(code, new PendingCode(account.id(), request.redirectUri(), Instant.now().plus(config.codeLifetime())));
         log.count("oauth.approved");
-        return redirect(request.redirectUri(), "code", code, request.state());
-    }
-
-    /** The user denied access: the redirect to the application with an error. */
-    public String deny(AuthorizeRequest request) {
-        validate(request);
-        log.count("oauth.denied");
-        return redirect(request.redirectUri(), "error", "access_denied", request.state())
-                + "&error_description=" + encode("The user denied access.");
+        return withParameters(request.redirectUri(), "code", code, "state", request.state());
     }
 
     /** {@code POST /oauth/token}: exchanges a code once. */
@@ -132,6 +170,8 @@ public class HostedAuth {
         Account after = movesToNewId(before)
                 ? accounts.addMovedAccount(before, "graph")
                 : accounts.update(before.id(), a -> a.withAuthenticationType("oauth").withSyncState("running")).orElseThrow();
+        // The account held a token since it was connected with its password; the customer's app may still use it.
+        tokensByAccount.computeIfAbsent(before.id(), id -> new ArrayList<>(List.of(new IssuedToken(randomToken(30)))));
         String token = randomToken(30);
         tokensByAccount.computeIfAbsent(after.id(), id -> new ArrayList<>()).add(new IssuedToken(token));
         log.count("oauth.token-issued");
@@ -182,7 +222,9 @@ public class HostedAuth {
     }
 
     public void reset() {
+        authorizations.clear();
         codes.clear();
+        microsoft.reset();
         tokensByAccount.clear();
         downgraded.clear();
         newAccountIdShare = config.newAccountIdShare();
@@ -193,15 +235,23 @@ public class HostedAuth {
         return roll < Math.round(newAccountIdShare * 10_000);
     }
 
-    private String randomToken(int bytes) {
+    static String randomToken(int bytes) {
         byte[] b = new byte[bytes];
-        random.nextBytes(b);
+        RANDOM.nextBytes(b);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
-    private static String redirect(String base, String name, String value, String state) {
-        String url = base + (base.contains("?") ? "&" : "?") + name + "=" + encode(value);
-        return state == null ? url : url + "&state=" + encode(state);
+    /** {@code base} with name-value pairs added to its query; a null value is left out (an absent state). */
+    static String withParameters(String base, String... namesAndValues) {
+        StringBuilder url = new StringBuilder(base);
+        char separator = base.contains("?") ? '&' : '?';
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            if (namesAndValues[i + 1] != null) {
+                url.append(separator).append(namesAndValues[i]).append('=').append(encode(namesAndValues[i + 1]));
+                separator = '&';
+            }
+        }
+        return url.toString();
     }
 
     private static String encode(String value) {
