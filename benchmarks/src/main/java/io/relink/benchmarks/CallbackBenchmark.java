@@ -39,6 +39,7 @@ import io.relink.links.LinkTokens;
 final class CallbackBenchmark implements Benchmarks.Benchmark {
     private static final String KEY = "bench-only-link-signing-key-0123456789";
     private static final Pattern INPUT = Pattern.compile("<input type=\"(?:hidden|email)\"[^>]*name=\"([^\"]+)\"[^>]*value=\"([^\"]*)\"");
+    private static final Pattern REFRESH = Pattern.compile("<meta http-equiv=\"refresh\" content=\"0; url=([^\"]+)\">");
     private static final Pattern ID = Pattern.compile("\"affected\":\\[([^\\]]*)\\]");
     private final int users = Integer.getInteger("bench.callback.users", 50);
     private final int perUser = Integer.getInteger("bench.callback.per-user", 6);
@@ -62,7 +63,7 @@ final class CallbackBenchmark implements Benchmarks.Benchmark {
                     Map.entry("relink.nylas.client-secret", SandboxProcess.CLIENT_SECRET),
                     Map.entry("relink.link.active-key", "bench"), Map.entry("relink.link.keys.bench", KEY),
                     Map.entry("relink.token.encryption-key", Base64.getEncoder().encodeToString(new byte[32])),
-                    Map.entry("relink.reauth.secure-cookie", "false"));
+                    Map.entry("relink.reauth.secure-cookie", "false"), Map.entry("relink.reauth.scopes", "email.read_only,calendar,contacts"));
             LinkTokens links = new LinkTokens(new LinkConfig() {
                 public Map<String, String> keys() {
                     return Map.of("bench", KEY);
@@ -98,7 +99,7 @@ final class CallbackBenchmark implements Benchmarks.Benchmark {
                         HttpClient browser = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
                         for (int i = 0; i < perUser; i++) {
                             String id = affected.get(user * perUser + i);
-                            latencies.add(migrate(browser, reauth, sandbox, links.issue(id, email(browser, sandbox, id))));
+                            latencies.add(migrate(browser, reauth, sandbox, links.issue(LinkTokens.Purpose.REAUTH, id, email(browser, sandbox, id))));
                         }
                         return null;
                     }));
@@ -116,30 +117,42 @@ final class CallbackBenchmark implements Benchmarks.Benchmark {
         }
     }
 
-    /** One user's whole flow; returns the callback's latency in milliseconds. */
+    /**
+     * One user's whole flow: the button's page, on through Nylas to Microsoft's sign-in (Accept), back through Nylas;
+     * returns the callback's latency in milliseconds.
+     */
     private static double migrate(HttpClient browser, ServiceProcess reauth, SandboxProcess sandbox, String link) throws Exception {
         HttpResponse<String> start = browser.send(HttpRequest.newBuilder(URI.create(reauth.url("/reauth/" + link)))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         String cookie = start.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
-        String page = browser.send(HttpRequest.newBuilder(URI.create(start.headers().firstValue("Location").orElseThrow())).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        StringBuilder form = new StringBuilder("decision=allow");
+        Matcher refresh = REFRESH.matcher(start.body());
+        if (!refresh.find()) {
+            throw new IllegalStateException("the button answered " + start.statusCode() + ": " + start.body());
+        }
+        URI microsoft = location(browser.send(HttpRequest.newBuilder(URI.create(refresh.group(1).replace("&amp;", "&"))).build(),
+                HttpResponse.BodyHandlers.ofString()));
+        String page = browser.send(HttpRequest.newBuilder(microsoft).build(), HttpResponse.BodyHandlers.ofString()).body();
+        StringBuilder form = new StringBuilder("decision=accept");
         Matcher m = INPUT.matcher(page);
         while (m.find()) {
             form.append('&').append(m.group(1)).append('=').append(URLEncoder.encode(m.group(2).replace("&amp;", "&"), StandardCharsets.UTF_8));
         }
-        HttpResponse<String> back = browser.send(HttpRequest.newBuilder(URI.create(sandbox.baseUrl() + "/oauth/authorize"))
-                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form.toString())).build(),
-                HttpResponse.BodyHandlers.ofString());
-        String callback = back.headers().firstValue("Location").orElseThrow();
+        URI backAtNylas = location(browser.send(HttpRequest.newBuilder(microsoft).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form.toString())).build(), HttpResponse.BodyHandlers.ofString()));
+        URI callback = location(browser.send(HttpRequest.newBuilder(backAtNylas).build(), HttpResponse.BodyHandlers.ofString()));
         long t = System.nanoTime();
-        HttpResponse<String> done = browser.send(HttpRequest.newBuilder(URI.create(callback)).header("Cookie", cookie).build(),
+        HttpResponse<String> done = browser.send(HttpRequest.newBuilder(callback).header("Cookie", cookie).build(),
                 HttpResponse.BodyHandlers.ofString());
         double millis = (System.nanoTime() - t) / 1e6;
         if (done.statusCode() != 303) {
             throw new IllegalStateException("callback answered " + done.statusCode() + ": " + done.body());
         }
         return millis;
+    }
+
+    private static URI location(HttpResponse<String> redirect) {
+        return URI.create(redirect.headers().firstValue("Location")
+                .orElseThrow(() -> new IllegalStateException(redirect.uri() + " answered " + redirect.statusCode() + ": " + redirect.body())));
     }
 
     private static String email(HttpClient http, SandboxProcess sandbox, String id) throws Exception {

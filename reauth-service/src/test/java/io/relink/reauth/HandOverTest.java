@@ -4,7 +4,6 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -12,10 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
-import java.net.URLDecoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,11 +19,10 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,6 +44,9 @@ import io.relink.events.CloudEventHeaders;
 import io.relink.events.EventCodec;
 import io.relink.events.Topics;
 import io.relink.links.LinkTokens;
+import io.relink.links.LinkTokens.Purpose;
+import io.relink.reauth.config.ReauthConfig;
+import io.relink.reauth.service.HandOver;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 
@@ -59,8 +56,6 @@ import jakarta.inject.Inject;
 @WithTestResource(value = SandboxResource.class, initArgs = @ResourceArg(name = "relink.sandbox.accounts", value = "500"))
 class HandOverTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern INPUT = Pattern.compile("<input type=\"(?:hidden|email)\"[^>]*name=\"([^\"]+)\"[^>]*value=\"([^\"]*)\"");
-    private static final HttpClient BROWSER = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
     @InjectDevstack
     Devstack devstack;
@@ -70,6 +65,12 @@ class HandOverTest {
 
     @Inject
     LinkTokens links;
+
+    @Inject
+    HandOver handOver;
+
+    @Inject
+    ReauthConfig config;
 
     private int next;
 
@@ -82,11 +83,11 @@ class HandOverTest {
     void theHappyPathStoresTheTokenEncryptedPublishesOneEventAndTheLinkThenSaysAlreadyMigrated() throws Exception {
         Map<String, Object> account = affected(0);
         String id = (String) account.get("id");
-        String link = links.issue(id, (String) account.get("email"));
+        String link = links.issue(Purpose.REAUTH, id, (String) account.get("email"));
 
         given().get("/reauth/" + link).then().statusCode(200).body(containsString("Reconnect " + account.get("email")))
                 .header("Referrer-Policy", "no-referrer").header("Content-Security-Policy", containsString("default-src 'none'"));
-        Callback callback = signIn(link, null, "allow");
+        SignInFlow.Callback callback = SignInFlow.signIn(sandbox, link, null, "accept");
         Response done = callback(callback.query(), callback.cookie());
         done.then().statusCode(303);
         URI landing = URI.create(done.header("Location"));
@@ -102,8 +103,13 @@ class HandOverTest {
         assertFalse(events.get(0).previousAccountCancelled());
 
         given().get("/reauth/" + link).then().statusCode(200).body(containsString("already reconnected"));
-        callback(callback.query(), callback.cookie()).then().statusCode(400).body(containsString("cannot be finished"));
+        // Back or reload after the done page replays the callback: a readable page, nothing exchanged or published.
+        callback(callback.query(), callback.cookie()).then().statusCode(200).body(containsString("already reconnected"));
         assertEquals(1, awaitMigrated(id, 1).size(), "a replayed callback publishes nothing");
+        Map<String, Object> requests = requests();
+        assertEquals(1, requests.get("oauth.token-issued"), requests.toString());
+        assertEquals(1, requests.get("api-version.2.5"), "the code exchange pins the API version (the rest is this test's): " + requests);
+        assertFalse(tokensOf(id).get(0).get("revoked").equals(true), "the password-era token stays unless revoke-old-tokens is on");
         assertSecretNowhere(issued);
         given().get("/api/migrations/" + id + "/token").then().statusCode(401);
     }
@@ -113,7 +119,7 @@ class HandOverTest {
         sandbox.control("PUT", "/sandbox/migrations", "{\"new_account_id_share\": 1.0}");
         Map<String, Object> account = affected(1);
         String id = (String) account.get("id");
-        Callback callback = signIn(links.issue(id, (String) account.get("email")), null, "allow");
+        SignInFlow.Callback callback = SignInFlow.signIn(sandbox, links.issue(Purpose.REAUTH, id, (String) account.get("email")), null, "accept");
         callback(callback.query(), callback.cookie()).then().statusCode(303);
 
         AccountMigrated event = awaitMigrated(id, 1).get(0);
@@ -130,30 +136,30 @@ class HandOverTest {
         Map<String, Object> account = affected(2);
         String id = (String) account.get("id");
         String email = (String) account.get("email");
-        String link = links.issue(id, email);
+        String link = links.issue(Purpose.REAUTH, id, email);
 
         String tampered = link.substring(0, link.length() - 3) + (link.endsWith("AAA") ? "BBB" : "AAA");
         given().get("/reauth/" + tampered).then().statusCode(400).body(containsString("This link does not work"));
         given().post("/reauth/" + tampered).then().statusCode(400);
-        given().get("/reauth/" + links.issue(id, email, Instant.now().minusSeconds(5))).then().statusCode(400).body(containsString("expired"));
+        given().get("/reauth/" + links.issue(Purpose.REAUTH, id, email, Instant.now().minusSeconds(5))).then().statusCode(400).body(containsString("expired"));
         given().get("/reauth/not-even-close").then().statusCode(400).body(containsString("does not work"));
 
         callback("code=whatever&state=never-issued", "no-cookie").then().statusCode(400).body(containsString("cannot be finished"));
-        Callback withoutCookie = signIn(link, null, "allow");
+        SignInFlow.Callback withoutCookie = SignInFlow.signIn(sandbox, link, null, "accept");
         callback(withoutCookie.query(), null).then().statusCode(400).body(containsString("cannot be finished"));
-        Callback otherBrowser = signIn(link, null, "allow");
+        SignInFlow.Callback otherBrowser = SignInFlow.signIn(sandbox, link, null, "accept");
         callback(otherBrowser.query(), "someone-elses-cookie").then().statusCode(400);
 
-        Callback denied = signIn(link, null, "deny");
+        SignInFlow.Callback denied = SignInFlow.signIn(sandbox, link, null, "cancel");
         callback(denied.query(), denied.cookie()).then().statusCode(400).body(containsString("not completed")).body(containsString("Start again"));
-        Callback noCode = signIn(link, null, "allow");
+        SignInFlow.Callback noCode = SignInFlow.signIn(sandbox, link, null, "accept");
         callback(noCode.query().replaceAll("code=[^&]*&?", ""), noCode.cookie()).then().statusCode(400).body(containsString("not completed"));
 
         String otherEmail = (String) affected(3).get("email");
-        Callback wrongMailbox = signIn(link, otherEmail, "allow");
+        SignInFlow.Callback wrongMailbox = SignInFlow.signIn(sandbox, link, otherEmail, "accept");
         callback(wrongMailbox.query(), wrongMailbox.cookie()).then().statusCode(400).body(containsString("different mailbox"));
 
-        Callback failing = signIn(link, null, "allow");
+        SignInFlow.Callback failing = SignInFlow.signIn(sandbox, link, null, "accept");
         sandbox.control("PUT", "/sandbox/faults", "{\"serverErrorEvery\": 1}");
         try {
             callback(failing.query(), failing.cookie()).then().statusCode(502).body(containsString("Nothing was changed"));
@@ -176,41 +182,108 @@ class HandOverTest {
                 .body(containsString("relink_reauth_refusals_total{reason=\"NYLAS_FAILED\"} 1.0"));
     }
 
+    @Test
+    void aSecondDeviceIsRefusedBeforeAnyCodeExchangeWhetherTheFirstHasFinishedOrIsStillExchanging() throws Exception {
+        Map<String, Object> account = affected(4);
+        String id = (String) account.get("id");
+        String link = links.issue(Purpose.REAUTH, id, (String) account.get("email"));
+        SignInFlow.Callback laptop = SignInFlow.signIn(sandbox, link, null, "accept");
+        SignInFlow.Callback phone = SignInFlow.signIn(sandbox, link, null, "accept");
+        SignInFlow.Callback tablet = SignInFlow.signIn(sandbox, link, null, "accept");
+
+        // The phone's callback arrives while the laptop's code exchange is still under way (Nylas answers slowly).
+        sandbox.control("PUT", "/sandbox/faults", "{\"latencyMillis\": 3000}");
+        CompletableFuture<Response> first = CompletableFuture.supplyAsync(() -> callback(laptop.query(), laptop.cookie()));
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> exchangesUnderWay(id) == 1);
+            callback(phone.query(), phone.cookie()).then().statusCode(409).body(containsString("another window"));
+        } finally {
+            first.get(30, TimeUnit.SECONDS).then().statusCode(303);
+            sandbox.control("PUT", "/sandbox/faults", "{}");
+        }
+        // The tablet's callback arrives after the migration: the page says so, and no code is exchanged.
+        callback(tablet.query(), tablet.cookie()).then().statusCode(200).body(containsString("already reconnected"));
+
+        assertEquals(1, requests().get("oauth.token-issued"), "one code exchanged, so no unrecorded token is left at Nylas");
+        assertEquals(1, awaitMigrated(id, 1).size());
+        assertEquals(2, tokensOf(id).size(), "the account's old token and the one recorded");
+    }
+
+    @Test
+    void theRedirectToTheDonePageIsBuiltFromThePublicUrlNeverFromTheHostHeader() throws Exception {
+        Map<String, Object> account = affected(5);
+        SignInFlow.Callback callback = SignInFlow.signIn(sandbox, links.issue(Purpose.REAUTH, (String) account.get("id"), (String) account.get("email")), null, "accept");
+        Response done = given().redirects().follow(false).cookie("relink_reauth", callback.cookie())
+                .header("Host", "evil.example").header("X-Forwarded-Host", "evil.example").header("X-Forwarded-Proto", "http")
+                .get("/reauth/callback?" + callback.query());
+        done.then().statusCode(303);
+        assertEquals("http://localhost:8083/reauth/done", done.header("Location"), "relink.public-url of the test profile");
+    }
+
+    @Test
+    void theButtonRefusesOtherSitesAndTooManyStartsAndExpiredStatesArePurged() throws Exception {
+        Map<String, Object> account = affected(6);
+        String id = (String) account.get("id");
+        String link = links.issue(Purpose.REAUTH, id, (String) account.get("email"));
+
+        given().redirects().follow(false).header("Sec-Fetch-Site", "cross-site").post("/reauth/" + link)
+                .then().statusCode(403).body(containsString("did not come from your reconnect page"));
+        given().redirects().follow(false).header("Sec-Fetch-Site", "same-site").post("/reauth/" + link).then().statusCode(403);
+        given().redirects().follow(false).header("Origin", "https://evil.example").post("/reauth/" + link).then().statusCode(403);
+        assertEquals(0, statesOf(id), "a refused POST creates no state");
+
+        // The allowed starts a minute from our own page, as Chrome sends them: no referrer, so Origin is "null".
+        int allowed = config.reauth().startsPerMinute();
+        for (int i = 0; i < allowed; i++) {
+            given().redirects().follow(false).header("Sec-Fetch-Site", "same-origin").header("Origin", "null").post("/reauth/" + link)
+                    .then().statusCode(200);
+        }
+        given().redirects().follow(false).post("/reauth/" + link).then().statusCode(429).body(containsString("Try again in a minute"));
+        assertEquals(allowed, statesOf(id));
+
+        try (Connection c = devstack.database().connect(); Statement s = c.createStatement()) {
+            s.executeUpdate("UPDATE oauth_state SET expires_at = now() - interval '1 second', created_at = now() - interval '11 minutes'"
+                    + " WHERE account_id = '" + id + "'");
+        }
+        handOver.purgeExpiredStates();
+        assertEquals(0, statesOf(id), "expired states are purged");
+        given().redirects().follow(false).post("/reauth/" + link).then().statusCode(200);
+    }
+
+    @Test
+    void linksWithTrailingDotsOrExtraSegmentsGetTheBrokenLinkPage() {
+        Map<String, Object> account;
+        try {
+            account = affected(7);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        String link = links.issue(Purpose.REAUTH, (String) account.get("id"), (String) account.get("email"));
+        given().get("/reauth/" + link).then().statusCode(200);
+        for (String altered : List.of(link + ".", link + "..", link + ".extra")) {
+            given().get("/reauth/" + altered).then().statusCode(400).body(containsString("This link does not work"));
+        }
+    }
+
+    private long statesOf(String accountId) throws Exception {
+        try (Connection c = devstack.database().connect(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*) FROM oauth_state WHERE account_id = '" + accountId + "'")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private long exchangesUnderWay(String accountId) throws Exception {
+        try (Connection c = devstack.database().connect(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*) FROM oauth_state WHERE exchange_until > now() AND account_id = '" + accountId + "'")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     // --- helpers
 
-    private record Callback(String query, String cookie) {
-    }
-
-    /**
-     * Presses the link page's button, follows the redirect to the sandbox's sign-in page, submits its form (as
-     * {@code emailOverride} if given) and returns the query of the redirect back to the callback, with the cookie.
-     */
-    private Callback signIn(String link, String emailOverride, String decision) throws Exception {
-        Response start = given().redirects().follow(false).post("/reauth/" + link);
-        start.then().statusCode(303).header("Location", startsWith(sandbox.baseUrl() + "/oauth/authorize?"))
-                .header("Set-Cookie", containsString("HttpOnly")).header("Set-Cookie", containsString("SameSite=Lax"));
-        String cookie = start.getCookie("relink_reauth");
-        String page = BROWSER.send(HttpRequest.newBuilder(URI.create(start.header("Location"))).build(), HttpResponse.BodyHandlers.ofString()).body();
-        Map<String, String> form = new HashMap<>();
-        Matcher m = INPUT.matcher(page);
-        while (m.find()) {
-            form.put(m.group(1), m.group(2).replace("&amp;", "&"));
-        }
-        if (emailOverride != null) {
-            form.put("email", emailOverride);
-        }
-        form.put("decision", decision);
-        String body = String.join("&", form.entrySet().stream().map(e -> e.getKey() + "=" + java.net.URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).toList());
-        HttpResponse<String> back = BROWSER.send(HttpRequest.newBuilder(URI.create(sandbox.baseUrl() + "/oauth/authorize"))
-                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertEquals(303, back.statusCode(), back.body());
-        URI location = URI.create(back.headers().firstValue("Location").orElseThrow());
-        assertEquals("/reauth/callback", location.getPath());
-        return new Callback(location.getRawQuery(), cookie);
-    }
-
-    private static Response callback(String query, String cookie) {
+    static Response callback(String query, String cookie) {
         var request = given().redirects().follow(false);
         if (cookie != null) {
             request = request.cookie("relink_reauth", cookie);
@@ -226,14 +299,7 @@ class HandOverTest {
     @SuppressWarnings("unchecked")
     private Map<String, Object> affected(int n) throws Exception {
         String id = (String) ((List<Object>) sandboxJson("/sandbox/ground-truth").get("affected")).get(n);
-        return JSON.readValue(accountJson(id), Map.class);
-    }
-
-    private String accountJson(String id) throws Exception {
-        HttpResponse<String> r = BROWSER.send(HttpRequest.newBuilder(URI.create(sandbox.baseUrl() + "/a/" + SandboxProcess.CLIENT_ID + "/accounts/" + id))
-                .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString((SandboxProcess.CLIENT_SECRET + ":").getBytes(StandardCharsets.UTF_8)))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        return r.body();
+        return SignInFlow.account(sandbox, id);
     }
 
     @SuppressWarnings("unchecked")
@@ -241,12 +307,23 @@ class HandOverTest {
         return JSON.readValue(sandbox.control("GET", path, null), Map.class);
     }
 
-    @SuppressWarnings("unchecked")
+    /** The token Nylas issued in the hand-over: the account's newest (the first is the one it had before). */
     private String issuedToken(String accountId) throws Exception {
+        List<Map<String, Object>> forAccount = tokensOf(accountId);
+        return (String) forAccount.get(forAccount.size() - 1).get("access_token");
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Map<String, Object>> tokensOf(String accountId) throws Exception {
         Map<String, Object> tokens = (Map<String, Object>) sandboxJson("/sandbox/inspection").get("tokens");
         List<Map<String, Object>> forAccount = (List<Map<String, Object>>) tokens.get(accountId);
         assertNotNull(forAccount, tokens.toString());
-        return (String) forAccount.get(0).get("access_token");
+        return forAccount;
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> requests() throws Exception {
+        return (Map<String, Object>) sandboxJson("/sandbox/inspection").get("requests");
     }
 
     private List<AccountMigrated> awaitMigrated(String accountId, int count) {

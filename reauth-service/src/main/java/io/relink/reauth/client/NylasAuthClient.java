@@ -85,7 +85,9 @@ public class NylasAuthClient {
                 "Basic " + Base64.getEncoder().encodeToString((nylas.clientSecret() + ":").getBytes(StandardCharsets.UTF_8)));
     }
 
+    /** Every call asks for JSON and pins the API version, as the v2 SDKs do. */
     private HttpResponse<String> send(HttpRequest.Builder request, String what) {
+        request.header("Accept", "application/json").header("Nylas-API-Version", nylas.apiVersion());
         try {
             return http.send(request.timeout(nylas.requestTimeout()).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {

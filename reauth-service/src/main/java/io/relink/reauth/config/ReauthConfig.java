@@ -39,15 +39,41 @@ public interface ReauthConfig {
 
         @WithDefault("15s")
         Duration requestTimeout();
+
+        /**
+         * The {@code Nylas-API-Version} header sent with every call, as the v2 SDKs pin it (2.5 in nylas-python 5.14
+         * and nylas-nodejs 6.11), so a change of Nylas's default version cannot change the answers under us.
+         */
+        @WithDefault("2.5")
+        String apiVersion();
     }
 
     interface Reauth {
-        /** Nylas scopes asked for. */
-        @WithDefault("email.read_only,calendar,contacts")
+        /**
+         * The Nylas scopes to ask for, comma-separated: the same as the customer's application uses today. No default:
+         * a narrower set than the application's would silently take access away (the README says how to read the
+         * scopes of an existing token).
+         */
         String scopes();
 
-        /** The Nylas provider to sign in with, if any (for example {@code exchange}). */
+        /**
+         * The Nylas {@code provider} for {@code /oauth/authorize}. Best left unset: Nylas then recognises a Microsoft 365
+         * address from {@code login_hint} and sends the user to Microsoft's sign-in. {@code exchange} is refused at
+         * start: it can show Nylas's Exchange password form, which would connect the account with a password again.
+         */
         Optional<String> provider();
+
+        /**
+         * After a hand-over that keeps the account id, revoke every other token of the account ({@code revoke-all}
+         * keeping the new one). Off by default: the customer's application may still hold the old token and would lose
+         * access until it fetches the new one.
+         */
+        @WithDefault("false")
+        boolean revokeOldTokens();
+
+        /** How many sign-ins one account's links may start per minute; more get a "try again shortly" page. */
+        @WithDefault("5")
+        int startsPerMinute();
 
         /** Cancel the old account (downgrade) when Nylas gives the account a new id. */
         @WithDefault("true")

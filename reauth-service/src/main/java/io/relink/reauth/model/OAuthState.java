@@ -26,4 +26,7 @@ public class OAuthState extends PanacheEntityBase {
     public Instant expiresAt;
     @Column(name = "used_at")
     public Instant usedAt;
+    /** While set and in the future, this state's callback is exchanging the account's code. */
+    @Column(name = "exchange_until")
+    public Instant exchangeUntil;
 }

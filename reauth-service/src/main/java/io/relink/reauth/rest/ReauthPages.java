@@ -3,6 +3,7 @@ package io.relink.reauth.rest;
 import java.net.URI;
 
 import org.jboss.resteasy.reactive.RestCookie;
+import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
@@ -27,9 +28,9 @@ import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
 
 /**
- * What the end user sees. GET of a link only shows a page (mail scanners open every link); its button POSTs and
- * goes to Nylas; the callback finishes and lands on a fixed page. Every page: no referrer, a strict CSP, nothing
- * from third parties.
+ * What the end user sees. GET of a link only shows a page (mail scanners open every link); its button POSTs, and
+ * the answer sends the browser on to Nylas; the callback finishes and lands on a fixed page. Every page: no referrer,
+ * a strict CSP, nothing from third parties, and every absolute URL built from {@code relink.public-url}.
  */
 @Path("/reauth")
 @Produces(MediaType.TEXT_HTML)
@@ -40,6 +41,8 @@ public class ReauthPages {
     static class Templates {
         static native TemplateInstance link(String email, String action);
 
+        static native TemplateInstance toSignIn(String signInUrl);
+
         static native TemplateInstance done();
 
         static native TemplateInstance problem(String title, String message, String retryLink);
@@ -47,11 +50,13 @@ public class ReauthPages {
 
     private final HandOver handOver;
     private final ReauthConfig config;
+    private final LinkTokens links;
     private final MeterRegistry metrics;
 
-    public ReauthPages(HandOver handOver, ReauthConfig config, MeterRegistry metrics) {
+    public ReauthPages(HandOver handOver, ReauthConfig config, LinkTokens links, MeterRegistry metrics) {
         this.handOver = handOver;
         this.config = config;
+        this.links = links;
         this.metrics = metrics;
     }
 
@@ -62,14 +67,33 @@ public class ReauthPages {
         return Templates.link(claims.email(), "/reauth/" + linkToken);
     }
 
+    /**
+     * The button. The answer is a page that moves on to Nylas by itself (meta refresh), not a 303: see
+     * {@link #headers} for why. A POST that another site's page made (a login-CSRF attempt) is refused.
+     */
     @POST
     @Path("/{linkToken}")
-    public Response start(@PathParam("linkToken") String linkToken) {
+    public Response start(@PathParam("linkToken") String linkToken, @RestHeader("Sec-Fetch-Site") String fetchSite,
+            @RestHeader("Origin") String origin) {
+        if (!fromOwnPage(fetchSite, origin, origin(config.publicUrl()))) {
+            throw new RefusedException(Refusal.FOREIGN_SITE, null);
+        }
         HandOver.Authorization authorization = handOver.start(linkToken);
         NewCookie cookie = new NewCookie.Builder(STATE_COOKIE).value(authorization.cookie()).path("/reauth")
                 .httpOnly(true).secure(config.reauth().secureCookie()).sameSite(NewCookie.SameSite.LAX)
                 .maxAge((int) config.reauth().stateLifetime().toSeconds()).build();
-        return Response.seeOther(URI.create(authorization.authorizeUrl())).cookie(cookie).build();
+        return Response.ok(Templates.toSignIn(authorization.authorizeUrl())).cookie(cookie).build();
+    }
+
+    /**
+     * Whether a POST came from a page of this service. Browsers say so in {@code Sec-Fetch-Site}; older ones only in
+     * {@code Origin}, which is {@code null} on our own pages because they send no referrer, so that passes too.
+     */
+    static boolean fromOwnPage(String fetchSite, String origin, String ownOrigin) {
+        if (fetchSite != null) {
+            return fetchSite.equals("same-origin");
+        }
+        return origin == null || origin.equals("null") || origin.equalsIgnoreCase(ownOrigin);
     }
 
     @GET
@@ -78,9 +102,11 @@ public class ReauthPages {
             @RestCookie(STATE_COOKIE) String cookie) {
         handOver.complete(code, state, error, cookie);
         metrics.counter("relink.reauth.migrations").increment();
-        // A fixed page without parameters: nothing of the callback stays in the address bar or history.
-        return Response.seeOther(URI.create("/reauth/done")).cookie(new NewCookie.Builder(STATE_COOKIE).value("").path("/reauth")
-                .maxAge(0).httpOnly(true).secure(config.reauth().secureCookie()).build()).build();
+        // A fixed page without parameters: nothing of the callback stays in the address bar or history. Absolute from
+        // relink.public-url: a relative Location would be completed from the request's Host and scheme (http behind
+        // a TLS ingress, or a forged Host reflected).
+        return Response.seeOther(URI.create(handOver.publicUrl("/reauth/done"))).cookie(new NewCookie.Builder(STATE_COOKIE).value("")
+                .path("/reauth").maxAge(0).httpOnly(true).secure(config.reauth().secureCookie()).build()).build();
     }
 
     @GET
@@ -98,8 +124,14 @@ public class ReauthPages {
         String[] text = switch (refusal) {
             case LINK_INVALID -> new String[] { "This link does not work",
                     "It may have been copied incompletely. Open the link from the email again, or ask for a new one." };
-            case LINK_EXPIRED -> new String[] { "This link has expired", "Links work for 14 days. Ask for a new one; a reminder email also has a fresh link." };
+            case LINK_EXPIRED -> new String[] { "This link has expired", "Links work for " + links.lifetime().toDays()
+                    + " days. Ask for a new one; a reminder email also has a fresh link." };
             case ALREADY_MIGRATED -> new String[] { "Your mailbox is already reconnected", "There is nothing more to do." };
+            case TOO_MANY_STARTS -> new String[] { "Please wait a moment", "This link was used to start signing in several times in the last minute. Try again in a minute." };
+            case FOREIGN_SITE -> new String[] { "This request did not come from your reconnect page",
+                    "Open the link from your email and press the button there." };
+            case HAND_OVER_IN_PROGRESS -> new String[] { "Your mailbox is being reconnected in another window",
+                    "Finish there, or open the link from your email again in a minute." };
             case STATE_INVALID -> new String[] { "This sign-in cannot be finished here",
                     "It was already used, took too long, or was started in another browser. Open the link from your email again." };
             case SIGN_IN_CANCELLED -> new String[] { "The sign-in was not completed", "You can start again." };
@@ -107,17 +139,30 @@ public class ReauthPages {
                     "Start again and sign in with the mailbox the email was sent to." };
             case NYLAS_FAILED -> new String[] { "We could not finish reconnecting your mailbox", "Nothing was changed. Please start again in a few minutes." };
         };
-        int status = refusal == Refusal.ALREADY_MIGRATED ? 200 : refusal == Refusal.NYLAS_FAILED ? 502 : 400;
+        int status = switch (refusal) {
+            case ALREADY_MIGRATED -> 200;
+            case NYLAS_FAILED -> 502;
+            case TOO_MANY_STARTS -> 429;
+            case FOREIGN_SITE -> 403;
+            case HAND_OVER_IN_PROGRESS -> 409;
+            default -> 400;
+        };
         return Response.status(status).type(MediaType.TEXT_HTML_TYPE).entity(Templates.problem(text[0], text[1], retry)).build();
     }
 
-    /** Security headers for every page under /reauth. */
+    /**
+     * Security headers for every page under /reauth. {@code form-action 'self'}: our forms post only to us. Chrome and
+     * Edge apply form-action to every redirect that follows a form submission, and Nylas sends the browser on to
+     * Microsoft's sign-in or to any company's own identity provider, origins no list can name. So the button's POST
+     * never redirects: it answers a page whose meta refresh starts a new navigation to Nylas, which form-action does
+     * not govern (see {@link #start}). Listing origins here instead would break every federated sign-in.
+     */
     @ServerResponseFilter
     public void headers(ContainerRequestContext request, ContainerResponseContext response) {
         if (request.getUriInfo().getPath().startsWith("/reauth")) {
             response.getHeaders().putSingle("Referrer-Policy", "no-referrer");
-            response.getHeaders().putSingle("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; "
-                    + "form-action 'self' " + origin(ReauthConfig.Nylas.signInBaseUrl(config.nylas())) + "; frame-ancestors 'none'; base-uri 'none'");
+            response.getHeaders().putSingle("Content-Security-Policy",
+                    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
             response.getHeaders().putSingle("X-Content-Type-Options", "nosniff");
             response.getHeaders().putSingle("Cache-Control", "no-store");
         }

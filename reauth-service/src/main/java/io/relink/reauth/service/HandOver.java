@@ -9,12 +9,15 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 
 import org.jboss.logging.Logger;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.Startup;
+import io.quarkus.scheduler.Scheduled;
 import io.relink.events.AccountMigrated;
 import io.relink.links.LinkTokens;
 import io.relink.platform.outbox.Outbox;
@@ -26,6 +29,7 @@ import io.relink.reauth.model.Migration;
 import io.relink.reauth.model.OAuthState;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 
 /**
  * The OAuth hand-over, as the contract orders it: a one-time state bound to the browser, checked and marked used
@@ -33,19 +37,21 @@ import jakarta.persistence.EntityManager;
  * revokes the old account; the token is stored encrypted and AccountMigrated goes out through the outbox.
  */
 @ApplicationScoped
+@Startup
 public class HandOver {
     private static final Logger LOG = Logger.getLogger(HandOver.class);
 
     /** Why a hand-over stops; the page shown says what to do, not why in detail. */
     public enum Refusal {
-        LINK_INVALID, LINK_EXPIRED, ALREADY_MIGRATED, STATE_INVALID, SIGN_IN_CANCELLED, WRONG_ACCOUNT, NYLAS_FAILED
+        LINK_INVALID, LINK_EXPIRED, ALREADY_MIGRATED, TOO_MANY_STARTS, FOREIGN_SITE, STATE_INVALID, HAND_OVER_IN_PROGRESS,
+        SIGN_IN_CANCELLED, WRONG_ACCOUNT, NYLAS_FAILED
     }
 
     public static final class RefusedException extends RuntimeException {
         private final Refusal refusal;
         private final String linkToken;
 
-        RefusedException(Refusal refusal, String linkToken) {
+        public RefusedException(Refusal refusal, String linkToken) {
             super(refusal.name());
             this.refusal = refusal;
             this.linkToken = linkToken;
@@ -83,17 +89,28 @@ public class HandOver {
         this.outbox = outbox;
         this.clock = clock;
         this.entityManager = entityManager;
+        // Nylas's "exchange" provider can show its Exchange password form: the account would be connected with a
+        // password again, which is what this service exists to end.
+        config.reauth().provider().filter(p -> p.trim().equalsIgnoreCase("exchange")).ifPresent(p -> {
+            throw new IllegalStateException("relink.reauth.provider=exchange can lead users to a password form; leave it unset "
+                    + "(Nylas detects Microsoft 365 from login_hint) or set office365");
+        });
+    }
+
+    /** An absolute URL of this service, always from {@code relink.public-url}, never from a request's Host header. */
+    public String publicUrl(String path) {
+        return config.publicUrl().replaceAll("/+$", "") + path;
     }
 
     public String redirectUri() {
-        return config.publicUrl().replaceAll("/+$", "") + "/reauth/callback";
+        return publicUrl("/reauth/callback");
     }
 
     /** The link's claims, refusing an invalid or expired link and an account already migrated. Changes nothing. */
     public LinkTokens.Claims open(String linkToken) {
         LinkTokens.Claims claims;
         try {
-            claims = links.verify(linkToken);
+            claims = links.verify(linkToken, LinkTokens.Purpose.REAUTH);
         } catch (LinkTokens.InvalidLinkException e) {
             LOG.infof("link refused: %s", e.reason());
             throw new RefusedException(e.reason() == LinkTokens.InvalidLinkException.Reason.EXPIRED ? Refusal.LINK_EXPIRED : Refusal.LINK_INVALID, null);
@@ -104,13 +121,20 @@ public class HandOver {
         return claims;
     }
 
-    /** The button: a fresh one-time state, stored hashed with the hash of the browser cookie it is bound to. */
+    /**
+     * The button: a fresh one-time state, stored hashed with the hash of the browser cookie it is bound to. An account
+     * whose links started {@code starts-per-minute} sign-ins in the last minute gets no more for now.
+     */
     public Authorization start(String linkToken) {
         LinkTokens.Claims claims = open(linkToken);
         String state = random(32);
         String cookie = random(32);
         Instant now = clock.instant();
-        QuarkusTransaction.requiringNew().run(() -> {
+        boolean created = QuarkusTransaction.requiringNew().call(() -> {
+            long recent = OAuthState.count("accountId = ?1 and createdAt > ?2", claims.accountId(), now.minusSeconds(60));
+            if (recent >= config.reauth().startsPerMinute()) {
+                return false;
+            }
             OAuthState row = new OAuthState();
             row.stateHash = hash(state);
             row.cookieHash = hash(cookie);
@@ -119,16 +143,31 @@ public class HandOver {
             row.createdAt = now;
             row.expiresAt = now.plus(config.reauth().stateLifetime());
             row.persist();
+            return true;
         });
+        if (!created) {
+            throw new RefusedException(Refusal.TOO_MANY_STARTS, linkToken);
+        }
         StringBuilder url = new StringBuilder(ReauthConfig.Nylas.signInBaseUrl(config.nylas())).append("/oauth/authorize")
                 .append("?client_id=").append(encode(config.nylas().clientId()))
                 .append("&redirect_uri=").append(encode(redirectUri()))
                 .append("&response_type=code")
                 .append("&scopes=").append(encode(config.reauth().scopes()))
                 .append("&login_hint=").append(encode(claims.email()))
-                .append("&state=").append(encode(state));
+                .append("&state=").append(encode(state))
+                // Without it a cancelled or failed sign-in leaves the user on a Nylas error page, never back here.
+                .append("&redirect_on_error=true");
         config.reauth().provider().ifPresent(p -> url.append("&provider=").append(encode(p)));
         return new Authorization(url.toString(), cookie);
+    }
+
+    /** Deletes the states that expired: a callback with one is refused anyway, and they would pile up for ever. */
+    @Scheduled(every = "${relink.reauth.state-purge-interval:10m}", delayed = "30s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    public void purgeExpiredStates() {
+        long purged = QuarkusTransaction.requiringNew().call(() -> OAuthState.delete("expiresAt < ?1", clock.instant()));
+        if (purged > 0) {
+            LOG.debugf("purged %d expired OAuth states", purged);
+        }
     }
 
     /** The callback: every check of the contract, in its order; returns the migrated account id. */
@@ -136,32 +175,26 @@ public class HandOver {
         if (state == null || state.isBlank() || cookie == null || cookie.isBlank()) {
             throw new RefusedException(Refusal.STATE_INVALID, null);
         }
-        // Claim the state: unknown, expired, used or bound to another browser all refuse; marked used before the exchange.
-        Instant now = clock.instant();
-        OAuthState claimed = QuarkusTransaction.requiringNew().call(() -> {
-            OAuthState row = entityManager.find(OAuthState.class, hash(state), jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
-            if (row == null || row.usedAt != null || !row.expiresAt.isAfter(now)
-                    || !MessageDigest.isEqual(row.cookieHash.getBytes(StandardCharsets.US_ASCII), hash(cookie).getBytes(StandardCharsets.US_ASCII))) {
-                return null;
-            }
-            row.usedAt = now;
-            return row;
-        });
-        if (claimed == null) {
-            throw new RefusedException(Refusal.STATE_INVALID, null);
+        Claim claim = claim(hash(state), hash(cookie), clock.instant());
+        OAuthState claimed = claim.state();
+        if (claim.refusal() != null) {
+            throw new RefusedException(claim.refusal(), null);
         }
-        String retry = links.issue(claimed.accountId, claimed.email);
+        String retry = links.issue(LinkTokens.Purpose.REAUTH, claimed.accountId, claimed.email);
         if (error != null || code == null || code.isBlank()) {
+            release(claimed.stateHash);
             throw new RefusedException(Refusal.SIGN_IN_CANCELLED, retry);
         }
         TokenGrant grant;
         try {
             grant = nylas.exchange(code); // once: a code is single-use, so no retry
         } catch (NylasCallException e) {
+            release(claimed.stateHash);
             recordFailure(claimed.accountId, e.getMessage());
             throw new RefusedException(Refusal.NYLAS_FAILED, retry);
         }
         if (grant.emailAddress() == null || !grant.emailAddress().trim().toLowerCase(Locale.ROOT).equals(claimed.email.trim().toLowerCase(Locale.ROOT))) {
+            release(claimed.stateHash);
             recordFailure(claimed.accountId, "signed in as a different mailbox than the link's");
             throw new RefusedException(Refusal.WRONG_ACCOUNT, retry);
         }
@@ -177,6 +210,12 @@ public class HandOver {
             } catch (NylasCallException e) {
                 // The new account works; the old one must still be cancelled: recorded for operators.
                 recordFailure(claimed.accountId, "old account not fully retired: " + e.getMessage());
+            }
+        } else if (config.reauth().revokeOldTokens()) {
+            try {
+                nylas.revokeAllExcept(claimed.accountId, grant.accessToken());
+            } catch (NylasCallException e) {
+                recordFailure(claimed.accountId, "old tokens not revoked: " + e.getMessage());
             }
         }
         boolean previousCancelled = cancelled;
@@ -194,6 +233,56 @@ public class HandOver {
         });
         LOG.infof("account %s migrated (new id %s)", claimed.accountId, grant.accountId());
         return claimed.accountId;
+    }
+
+    /** The claimed state (null when unknown), or the refusal that stops the hand-over before any code exchange. */
+    private record Claim(OAuthState state, Refusal refusal) {
+    }
+
+    /**
+     * Claims a state for its callback, in one transaction over all of its account's states (locked in one order, so
+     * two callbacks of one account wait for each other instead of deadlocking). Unknown, expired, used or bound to
+     * another browser: refused. Used from here on, whatever follows. Then one hand-over per account: refused if the
+     * account has migrated, or if another state's callback is exchanging a code right now (a second device).
+     */
+    private Claim claim(String stateHash, String cookieHash, Instant now) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            // The account id alone first: the rows are read only under the lock, never from an earlier unlocked read.
+            String accountId = entityManager.createQuery("select s.accountId from OAuthState s where s.stateHash = :hash", String.class)
+                    .setParameter("hash", stateHash).getResultStream().findFirst().orElse(null);
+            if (accountId == null) {
+                return new Claim(null, Refusal.STATE_INVALID);
+            }
+            List<OAuthState> ofAccount = OAuthState.<OAuthState>find("accountId = ?1 order by stateHash", accountId)
+                    .withLock(LockModeType.PESSIMISTIC_WRITE).list();
+            OAuthState mine = ofAccount.stream().filter(s -> s.stateHash.equals(stateHash)).findFirst().orElse(null);
+            if (mine == null) {
+                return new Claim(null, Refusal.STATE_INVALID);
+            }
+            boolean usable = mine.usedAt == null && mine.expiresAt.isAfter(now)
+                    && MessageDigest.isEqual(mine.cookieHash.getBytes(StandardCharsets.US_ASCII), cookieHash.getBytes(StandardCharsets.US_ASCII));
+            if (usable) {
+                mine.usedAt = now;
+            }
+            // Back or reload after the done page, or a second device: say it is done rather than that something failed.
+            if (Migration.findById(accountId) != null) {
+                return new Claim(mine, Refusal.ALREADY_MIGRATED);
+            }
+            if (!usable) {
+                return new Claim(mine, Refusal.STATE_INVALID);
+            }
+            if (ofAccount.stream().anyMatch(s -> s != mine && s.exchangeUntil != null && s.exchangeUntil.isAfter(now))) {
+                return new Claim(mine, Refusal.HAND_OVER_IN_PROGRESS);
+            }
+            // Long enough for the exchange and the old account's retirement; lapses if this service dies meanwhile.
+            mine.exchangeUntil = now.plus(config.nylas().requestTimeout().multipliedBy(4));
+            return new Claim(mine, null);
+        });
+    }
+
+    /** Lets another of the account's states start a hand-over at once, after this one failed before migrating. */
+    private void release(String stateHash) {
+        QuarkusTransaction.requiringNew().run(() -> OAuthState.update("exchangeUntil = null where stateHash = ?1", stateHash));
     }
 
     private void recordFailure(String accountId, String reason) {
