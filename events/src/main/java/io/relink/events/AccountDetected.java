@@ -3,6 +3,7 @@ package io.relink.events;
 import java.time.Instant;
 import java.util.UUID;
 
+import static io.relink.events.Required.emailAddress;
 import static io.relink.events.Required.field;
 import static io.relink.events.Required.text;
 
@@ -21,7 +22,8 @@ public record AccountDetected(
         field(eventId, "eventId");
         field(occurredAt, "occurredAt");
         text(accountId, "accountId");
-        text(email, "email");
+        // The notifier emails it: a display name, a list or CR/LF here would reach the SMTP envelope.
+        emailAddress(email, "email");
         text(provider, "provider");
         field(scanId, "scanId");
     }

@@ -12,6 +12,13 @@ final class Required {
         return value;
     }
 
+    static String emailAddress(String value, String name) {
+        if (!EmailAddresses.isPlain(text(value, name))) {
+            throw new IllegalArgumentException("field '" + name + "' must be a plain email address (local@domain)");
+        }
+        return value;
+    }
+
     static String text(String value, String name) {
         if (field(value, name).isBlank()) {
             throw new IllegalArgumentException("field '" + name + "' must not be blank");

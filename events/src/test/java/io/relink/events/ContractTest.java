@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -110,6 +111,22 @@ class ContractTest {
         assertThrows(MalformedEventException.class,
                 () -> EventCodec.read(EventType.ACCOUNT_DETECTED.ceType(), "{not json".getBytes(StandardCharsets.UTF_8)));
         assertThrows(MalformedEventException.class, () -> EventCodec.read(EventType.ACCOUNT_DETECTED.ceType(), new byte[0]));
+    }
+
+    @Test
+    void aDetectedAccountWhoseEmailIsNotOnePlainAddressIsMalformed() throws IOException {
+        for (String address : List.of("Jane Doe <jane@contoso.example>", "jane@contoso.example, sam@contoso.example",
+                "jane@contoso.example\r\nBcc: all@contoso.example", "jane@contoso.example ", "jane", "@contoso.example",
+                "jane@contoso", "jane..doe@contoso.example", "\"jane doe\"@contoso.example")) {
+            ObjectNode detected = (ObjectNode) JSON.readTree(golden(EventType.ACCOUNT_DETECTED));
+            detected.put("email", address);
+            MalformedEventException e = assertThrows(MalformedEventException.class,
+                    () -> EventCodec.read(EventType.ACCOUNT_DETECTED.ceType(), JSON.writeValueAsBytes(detected)), address);
+            assertTrue(e.getMessage().contains("email"), e.getMessage());
+        }
+        for (String address : List.of("jane.doe@contoso.example", "o'brien+relink@mail.contoso.co.uk", "J_D-1@x-y.example")) {
+            assertTrue(EmailAddresses.isPlain(address), address);
+        }
     }
 
     @ParameterizedTest

@@ -39,7 +39,7 @@ public class SandboxAdminResource {
 
     /** Fields an operator may change on an account; absent ones stay as they are. */
     public record AccountChange(@JsonProperty("authentication_type") String authenticationType,
-            @JsonProperty("billing_state") String billingState, @JsonProperty("sync_state") String syncState, String provider) {
+            @JsonProperty("billing_state") String billingState, @JsonProperty("sync_state") String syncState, String provider, String email) {
     }
 
     public record MigrationSettings(@JsonProperty("new_account_id_share") double newAccountIdShare) {
@@ -120,6 +120,9 @@ public class SandboxAdminResource {
             }
             if (change.provider() != null) {
                 next = next.withProvider(change.provider());
+            }
+            if (change.email() != null) {
+                next = next.withEmail(change.email());
             }
             return next;
         }).orElseThrow(() -> new NylasError(404, "invalid_request_error", "Couldn't find account " + id));

@@ -36,6 +36,11 @@ public record Account(
         return !"cancelled".equals(billingState) && !"deleted".equals(billingState);
     }
 
+    /** Another email value, as Nylas stores whatever the account was connected with (a display name, even a list). */
+    public Account withEmail(String value) {
+        return new Account(id, value, provider, syncState, billingState, authenticationType, trial, namespaceId);
+    }
+
     public Account withAuthenticationType(String value) {
         return new Account(id, email, provider, syncState, billingState, value, trial, namespaceId);
     }

@@ -50,6 +50,9 @@ public class RegisteredAccount extends PanacheEntityBase {
     @Column(name = "resolved_at")
     public Instant resolvedAt;
     public String resolution;
+    /** Why the account is UNKNOWN: {@code NO_AUTHENTICATION_TYPE} or {@code EMAIL_NOT_PLAIN}. */
+    @Column(name = "unknown_reason")
+    public String unknownReason;
     @Column(name = "updated_at")
     public Instant updatedAt;
 }

@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import io.relink.events.AccountResolved.Reason;
+import io.relink.events.EmailAddresses;
 import io.relink.scanner.client.NylasAccount;
 import io.relink.scanner.config.ScanConfig;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,7 +17,10 @@ public class AccountClassifier {
     public enum Verdict {
         /** A password account of a migrating provider, active: its user must re-authenticate. */
         AFFECTED,
-        /** A migrating provider without authentication_type: cannot tell, so listed for operators, not emailed. */
+        /**
+         * Listed for operators, not emailed: a migrating provider without authentication_type (cannot tell), or a
+         * password account whose email is not one plain address (see {@link #unknownReason}).
+         */
         UNKNOWN,
         /** Nothing to do for it (if it was detected before, it is now resolved). */
         NOT_AFFECTED
@@ -32,7 +36,16 @@ public class AccountClassifier {
         if (resolution(account).isPresent()) {
             return Verdict.NOT_AFFECTED;
         }
-        return account.authenticationType() == null ? Verdict.UNKNOWN : Verdict.AFFECTED;
+        return unknownReason(account) == null ? Verdict.AFFECTED : Verdict.UNKNOWN;
+    }
+
+    /** Why an account that may need migrating cannot be emailed, or null when it can. */
+    public String unknownReason(NylasAccount account) {
+        if (account.authenticationType() == null) {
+            return "NO_AUTHENTICATION_TYPE";
+        }
+        // A display name, a list or CR/LF in the address would reach the SMTP envelope: an operator looks first.
+        return EmailAddresses.isPlain(account.email()) ? null : "EMAIL_NOT_PLAIN";
     }
 
     public boolean isMigratingProvider(NylasAccount account) {

@@ -78,7 +78,7 @@ public class Registry {
                 case UNKNOWN -> {
                     scan.unknown++;
                     row = rows.computeIfAbsent(account.id(), RegistryRow::unregistered);
-                    row.markUnknown();
+                    row.markUnknown(classifier.unknownReason(account));
                 }
                 case NOT_AFFECTED -> {
                     Reason reason = classifier.resolution(account).orElse(Reason.NOW_OAUTH);

@@ -19,21 +19,25 @@ final class RegistryRow {
     UUID detectedScanId;
     Instant resolvedAt;
     String resolution;
+    /** Why the account is UNKNOWN, while it is. */
+    String unknownReason;
     /** The account as this scan saw it; null for a row the scan did not see (resolved as gone). */
     NylasAccount observed;
     private boolean changed;
 
-    RegistryRow(String accountId, boolean stored, AccountStatus status, UUID detectedScanId, Instant resolvedAt, String resolution) {
+    RegistryRow(String accountId, boolean stored, AccountStatus status, UUID detectedScanId, Instant resolvedAt, String resolution,
+            String unknownReason) {
         this.accountId = accountId;
         this.stored = stored;
         this.status = status;
         this.detectedScanId = detectedScanId;
         this.resolvedAt = resolvedAt;
         this.resolution = resolution;
+        this.unknownReason = unknownReason;
     }
 
     static RegistryRow unregistered(String accountId) {
-        return new RegistryRow(accountId, false, null, null, null, null);
+        return new RegistryRow(accountId, false, null, null, null, null, null);
     }
 
     /**
@@ -44,17 +48,25 @@ final class RegistryRow {
         if (status == null || status == AccountStatus.RESOLVED || status == AccountStatus.UNKNOWN) {
             status = AccountStatus.DETECTED;
             detectedScanId = scanId;
+            unknownReason = null;
             clearResolution();
             return true;
         }
         return false;
     }
 
-    /** Never announced, so no event; an account that is back after being resolved is unknown again. */
-    void markUnknown() {
+    /**
+     * Never announced, so no event; an account that is back after being resolved is unknown again. An UNKNOWN row
+     * takes the latest reason.
+     */
+    void markUnknown(String reason) {
         if (status == null || status == AccountStatus.RESOLVED) {
             status = AccountStatus.UNKNOWN;
             clearResolution();
+        }
+        if (status == AccountStatus.UNKNOWN && !reason.equals(unknownReason)) {
+            unknownReason = reason;
+            changed = true;
         }
     }
 
@@ -68,6 +80,7 @@ final class RegistryRow {
             status = AccountStatus.RESOLVED;
             resolvedAt = now;
             resolution = reason.name();
+            unknownReason = null;
             changed = true;
         }
         return announced;

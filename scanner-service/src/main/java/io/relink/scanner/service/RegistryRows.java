@@ -33,17 +33,17 @@ import jakarta.transaction.Transactional.TxType;
  */
 @ApplicationScoped
 public class RegistryRows {
-    private static final String COLUMNS = "account_id, status, detected_scan_id, resolved_at, resolution";
+    private static final String COLUMNS = "account_id, status, detected_scan_id, resolved_at, resolution, unknown_reason";
     private static final String LOCK = "SELECT " + COLUMNS + " FROM account WHERE account_id = ANY(?) ORDER BY account_id FOR UPDATE";
     private static final String LOCK_UNSEEN = "SELECT " + COLUMNS + " FROM account"
             + " WHERE status IN ('DETECTED', 'NOTIFIED', 'UNKNOWN') AND (last_scan_id IS NULL OR last_scan_id <> ?) ORDER BY account_id FOR UPDATE";
     private static final String INSERT = "INSERT INTO account (account_id, email, provider, sync_state, billing_state, authentication_type,"
-            + " status, detected_scan_id, resolved_at, resolution, first_seen_at, last_seen_at, last_scan_id, updated_at)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + " status, detected_scan_id, resolved_at, resolution, unknown_reason, first_seen_at, last_seen_at, last_scan_id, updated_at)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String UPDATE_SEEN = "UPDATE account SET email = ?, provider = ?, sync_state = ?, billing_state = ?, authentication_type = ?,"
-            + " status = ?, detected_scan_id = ?, resolved_at = ?, resolution = ?, last_seen_at = ?, last_scan_id = ?, updated_at = ?"
+            + " status = ?, detected_scan_id = ?, resolved_at = ?, resolution = ?, unknown_reason = ?, last_seen_at = ?, last_scan_id = ?, updated_at = ?"
             + " WHERE account_id = ?";
-    private static final String UPDATE_STATUS = "UPDATE account SET status = ?, detected_scan_id = ?, resolved_at = ?, resolution = ?, updated_at = ?"
+    private static final String UPDATE_STATUS = "UPDATE account SET status = ?, detected_scan_id = ?, resolved_at = ?, resolution = ?, unknown_reason = ?, updated_at = ?"
             + " WHERE account_id = ?";
 
     private final EntityManager entityManager;
@@ -134,7 +134,7 @@ public class RegistryRows {
                 OffsetDateTime resolvedAt = rs.getObject("resolved_at", OffsetDateTime.class);
                 into.accept(new RegistryRow(rs.getString("account_id"), true, AccountStatus.valueOf(rs.getString("status")),
                         rs.getObject("detected_scan_id", UUID.class), resolvedAt == null ? null : resolvedAt.toInstant(),
-                        rs.getString("resolution")));
+                        rs.getString("resolution"), rs.getString("unknown_reason")));
             }
         }
     }
@@ -149,13 +149,14 @@ public class RegistryRows {
         return from + 5;
     }
 
-    /** status, detected_scan_id, resolved_at, resolution; returns the next parameter index. */
+    /** status, detected_scan_id, resolved_at, resolution, unknown_reason; returns the next parameter index. */
     private static int bindStatus(PreparedStatement statement, int from, RegistryRow row) throws SQLException {
         statement.setString(from, row.status.name());
         statement.setObject(from + 1, row.detectedScanId);
         statement.setObject(from + 2, row.resolvedAt == null ? null : timestamp(row.resolvedAt));
         statement.setString(from + 3, row.resolution);
-        return from + 4;
+        statement.setString(from + 4, row.unknownReason);
+        return from + 5;
     }
 
     private static OffsetDateTime timestamp(Instant instant) {
