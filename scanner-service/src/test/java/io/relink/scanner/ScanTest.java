@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -67,6 +68,7 @@ class ScanTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
     void aScanFindsExactlyTheAffectedAccountsAndListsTheUnknownOnes() throws Exception {
         UUID scan = scanToTheEnd("COMPLETED");
         assertSameAccounts(truth("affected"), openAccountsSeenBy(scan));
@@ -74,6 +76,9 @@ class ScanTest {
         admin().get("/api/scans/" + scan).then().statusCode(200)
                 .body("status", equalTo("COMPLETED")).body("affected", equalTo(truth("affected").size()))
                 .body("unknown", equalTo(truth("unknown").size())).body("pagesRead", org.hamcrest.Matchers.greaterThan(30));
+        Map<String, Object> requests = (Map<String, Object>) JSON.readValue(sandbox.control("GET", "/sandbox/inspection", null), Map.class).get("requests");
+        assertEquals(null, requests.get("api-version.none"), "every page pins the Nylas API version: " + requests);
+        assertTrue(((Number) requests.get("api-version.2.5")).intValue() > 30, requests.toString());
     }
 
     @Test
@@ -133,6 +138,30 @@ class ScanTest {
         Map<String, Long> detections = detectionsPerAccount(scan);
         List<String> repeated = detections.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList();
         assertTrue(repeated.isEmpty(), "AccountDetected published twice for " + repeated);
+    }
+
+    @Test
+    void aPasswordAccountWhoseEmailIsNotOnePlainAddressIsListedAsUnknownWithTheReasonAndNeverAnnounced() throws Exception {
+        List<String> affected = List.copyOf(truth("affected"));
+        List<String> odd = List.of("Jane Doe <jane@contoso.example>", "jane@contoso.example, sam@contoso.example",
+                "jane@contoso.example\r\nBcc: everyone@contoso.example");
+        for (int i = 0; i < odd.size(); i++) {
+            sandbox.control("PATCH", "/sandbox/accounts/" + affected.get(i), JSON.writeValueAsString(Map.of("email", odd.get(i))));
+        }
+        UUID scan = scanToTheEnd("COMPLETED");
+        Set<String> unknown = accountsSeenBy(scan, AccountStatus.UNKNOWN);
+        for (int i = 0; i < odd.size(); i++) {
+            String id = affected.get(i);
+            assertTrue(unknown.contains(id), id + " is listed for operators");
+            assertFalse(openAccountsSeenBy(scan).contains(id), id + " is not to be emailed");
+            admin().get("/api/accounts?status=UNKNOWN&size=1000").then().statusCode(200)
+                    .body("items.find { it.accountId == '" + id + "' }.unknownReason", equalTo("EMAIL_NOT_PLAIN"));
+        }
+        assertTrue(detectionsPerAccount(scan).keySet().stream().noneMatch(affected.subList(0, odd.size())::contains),
+                "no AccountDetected for them");
+        RegisteredAccount plain = QuarkusTransaction.requiringNew().call(() -> RegisteredAccount.<RegisteredAccount>findById(affected.get(odd.size())));
+        assertEquals(AccountStatus.DETECTED, plain.status);
+        assertEquals(null, plain.unknownReason);
     }
 
     @Test

@@ -31,8 +31,6 @@ public class MicrosoftSignInResource {
     @CheckedTemplate
     static class Templates {
         static native TemplateInstance signIn(Request request, String email, boolean known);
-
-        static native TemplateInstance error(String message);
     }
 
     private final MicrosoftIdentity microsoft;
@@ -51,7 +49,7 @@ public class MicrosoftSignInResource {
         try {
             microsoft.validate(request);
         } catch (NylasError e) {
-            return Response.status(e.status()).entity(Templates.error(e.getMessage())).build();
+            return Response.status(e.status()).entity(HostedAuthResource.Templates.error(e.getMessage())).build();
         }
         String email = loginHint == null ? "" : loginHint;
         return Response.ok(Templates.signIn(request, email, !email.isEmpty() && accounts.byEmail(email).isPresent())).build();
@@ -68,7 +66,7 @@ public class MicrosoftSignInResource {
             String location = "accept".equals(decision) ? microsoft.accept(request, email) : microsoft.cancel(request);
             return Response.seeOther(URI.create(location)).build();
         } catch (NylasError e) {
-            return Response.status(e.status()).entity(Templates.error(e.getMessage())).build();
+            return Response.status(e.status()).entity(HostedAuthResource.Templates.error(e.getMessage())).build();
         }
     }
 }

@@ -44,7 +44,8 @@ public class NylasAccountsClient {
     public CompletableFuture<Answer> page(long offset, int limit) {
         URI uri = URI.create(config.baseUrl().replaceAll("/+$", "") + "/a/" + config.clientId() + "/accounts?offset=" + offset + "&limit=" + limit);
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(config.requestTimeout())
-                .header("Authorization", authorization).header("Accept", "application/json").GET().build();
+                .header("Authorization", authorization).header("Accept", "application/json")
+                .header("Nylas-API-Version", config.apiVersion()).GET().build();
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
                 .handle((response, error) -> error != null ? new Answer(null, PageFailure.retryable(describe(error))) : read(response));
     }

@@ -8,7 +8,10 @@ import io.smallrye.config.WithDefault;
 /** The Nylas application the scanner reads (shared names: {@code relink.nylas.*}). */
 @ConfigMapping(prefix = "relink.nylas")
 public interface NylasConfig {
-    /** {@code https://api.nylas.com} (US) or {@code https://api.eu.nylas.com} (EU). */
+    /**
+     * {@code https://api.nylas.com} (US) or, for API v2 in the EU, {@code https://ireland.api.nylas.com}
+     * ({@code api.eu.nylas.com} is the v3 host and serves no v2 endpoint).
+     */
     String baseUrl();
 
     String clientId();
@@ -18,4 +21,8 @@ public interface NylasConfig {
 
     @WithDefault("30s")
     Duration requestTimeout();
+
+    /** The {@code Nylas-API-Version} pinned on every call, as the v2 SDKs pin it (2.5). */
+    @WithDefault("2.5")
+    String apiVersion();
 }
