@@ -102,7 +102,8 @@ public final class Devstack implements AutoCloseable {
         }
     }
 
-    static void deleteRecursively(Path dir) {
+    /** Deletes a directory and all below it; a missing one is fine. */
+    public static void deleteRecursively(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }

@@ -38,7 +38,7 @@ public final class LocalStack {
         String auth = "curl -H 'Authorization: Bearer " + key + "' ";
         System.out.println();
         System.out.println("Relink is running. A scan started: " + scan);
-        System.out.println("  mailbox:  " + mailbox.url() + "   (open an email, follow its link, press the button, Allow)");
+        System.out.println("  mailbox:  " + mailbox.url() + "   (open an email, follow its link, press the button, Accept at the Microsoft stand-in)");
         System.out.println("  funnel:   " + auth + system.scanner().url("/api/summary"));
         System.out.println("  scans:    " + auth + system.scanner().url("/api/scans"));
         System.out.println("  accounts: " + auth + "'" + system.scanner().url("/api/accounts?status=MIGRATED") + "'");

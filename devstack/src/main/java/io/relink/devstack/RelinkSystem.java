@@ -45,6 +45,7 @@ public final class RelinkSystem implements AutoCloseable {
         }
     }
 
+    private static final String LINK_KEY_ID = "local";
     private static final String LINK_KEY = "local-only-link-signing-key-0123456789";
     // 32 bytes, base64: for a local run or a test only.
     private static final String TOKEN_KEY = "bG9jYWwtb25seS10b2tlbi1rZXktMDEyMzQ1Njc4OWE=";
@@ -98,7 +99,7 @@ public final class RelinkSystem implements AutoCloseable {
             parts.add(sandbox);
             sandbox.start();
 
-            Map<String, String> links = Map.of("relink.link.active-key", "local", "relink.link.keys.local", LINK_KEY, "relink.public-url", publicUrl);
+            Map<String, String> links = Map.of("relink.link.active-key", LINK_KEY_ID, "relink.link.keys." + LINK_KEY_ID, LINK_KEY, "relink.public-url", publicUrl);
             for (Service service : Service.values()) {
                 Database db = databases.get(service);
                 Map<String, String> config = new LinkedHashMap<>();
@@ -119,7 +120,8 @@ public final class RelinkSystem implements AutoCloseable {
                         config.putAll(sandbox.relinkConfig());
                         // The browser reaches the sandbox by another name than the service does, as in docker-compose.
                         config.putAll(Map.of("relink.reauth.secure-cookie", "false", "relink.token.encryption-key", TOKEN_KEY,
-                                "relink.nylas.browser-url", sandbox.baseUrl().replace("127.0.0.1", "localhost")));
+                                "relink.nylas.browser-url", sandbox.baseUrl().replace("127.0.0.1", "localhost"),
+                                "relink.reauth.scopes", "email.read_only,calendar,contacts"));
                     }
                 }
                 config.putAll(settings.serviceConfig.getOrDefault(service, Map.of()));
@@ -172,6 +174,11 @@ public final class RelinkSystem implements AutoCloseable {
 
     public String adminKey() {
         return settings.adminKey;
+    }
+
+    /** The link-signing key id and secret the notifier and reauth share here, for tests that mint their own links. */
+    public Map.Entry<String, String> linkSigningKey() {
+        return Map.entry(LINK_KEY_ID, LINK_KEY);
     }
 
     public Path logs() {

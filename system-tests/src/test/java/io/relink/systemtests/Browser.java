@@ -16,11 +16,14 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * What an end user's browser does, and no more: keeps cookies, follows redirects, and submits a page's form with
- * the fields the page holds. It knows no URL of its own; every step comes from the page before.
+ * What an end user's browser does for a load test, and no more: keeps cookies, follows redirects and meta refreshes,
+ * and submits a page's form with the fields the page holds. It knows no URL of its own; every step comes from the page
+ * before. It checks no CSP, SameSite rule or redirect policy: {@link BrowserJourneyTest} proves those in Chromium.
  */
 final class Browser {
-    private static final Pattern FORM = Pattern.compile("<form[^>]*method=\"post\"[^>]*action=\"([^\"]*)\"[^>]*>(.*?)</form>", Pattern.DOTALL);
+    private static final Pattern FORM = Pattern.compile("<form([^>]*method=\"post\"[^>]*)>(.*?)</form>", Pattern.DOTALL);
+    private static final Pattern ACTION = Pattern.compile("action=\"([^\"]*)\"");
+    private static final Pattern REFRESH = Pattern.compile("<meta http-equiv=\"refresh\" content=\"0; url=([^\"]+)\">");
     private static final Pattern INPUT = Pattern.compile("<input[^>]*name=\"([^\"]+)\"[^>]*value=\"([^\"]*)\"");
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).cookieHandler(new CookieManager())
@@ -52,13 +55,19 @@ final class Browser {
         String body = fields.entrySet().stream()
                 .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
-        URI action = page.uri().resolve(unescape(form.group(1)));
-        return show(http.send(HttpRequest.newBuilder(action).timeout(Duration.ofSeconds(60))
+        Matcher action = ACTION.matcher(form.group(1));
+        URI target = action.find() ? page.uri().resolve(unescape(action.group(1))) : page.uri(); // no action: the page's own URL
+        return show(http.send(HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()));
     }
 
-    private static Page show(HttpResponse<String> response) {
+    /** The page, or where its meta refresh leads, as a browser moves on by itself. */
+    private Page show(HttpResponse<String> response) throws IOException, InterruptedException {
+        Matcher refresh = REFRESH.matcher(response.body());
+        if (response.statusCode() == 200 && refresh.find()) {
+            return open(response.uri().resolve(unescape(refresh.group(1))).toString());
+        }
         return new Page(response.uri(), response.statusCode(), response.body());
     }
 

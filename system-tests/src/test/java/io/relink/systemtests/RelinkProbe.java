@@ -193,7 +193,7 @@ final class RelinkProbe {
                     return;
                 }
                 Browser.Page signIn = browser.submit(linkPage, Map.of());
-                Browser.Page done = browser.submit(signIn, Map.of("decision", "allow"));
+                Browser.Page done = browser.submit(signIn, Map.of("decision", "accept"));
                 if (done.says("Your mailbox is reconnected")) {
                     return;
                 }
@@ -205,8 +205,8 @@ final class RelinkProbe {
     }
 
     /**
-     * One user's whole hand-over: the link's page, its button, Allow on the sign-in page (at the sandbox's browser-facing
-     * name, {@code relink.nylas.browser-url}), back to reauth.
+     * One user's whole hand-over: the link's page, its button, on through Nylas to Accept on Microsoft's sign-in page
+     * (the sandbox's stand-in, under the other loopback name than Nylas's {@code relink.nylas.browser-url}), back to reauth.
      */
     static Browser.Page reconnect(String link) throws Exception {
         Browser browser = new Browser();
@@ -215,9 +215,9 @@ final class RelinkProbe {
             throw new AssertionError("link page: " + linkPage);
         }
         Browser.Page signIn = browser.submit(linkPage, Map.of());
-        if (!signIn.says("Sign in") || !signIn.uri().getHost().equals("localhost")) {
+        if (!signIn.says("Sign in") || !signIn.uri().getHost().equals("127.0.0.1")) {
             throw new AssertionError("sign-in page: " + signIn);
         }
-        return browser.submit(signIn, Map.of("decision", "allow"));
+        return browser.submit(signIn, Map.of("decision", "accept"));
     }
 }
