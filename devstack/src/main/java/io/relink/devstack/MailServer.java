@@ -16,7 +16,7 @@ import jakarta.mail.internet.MimeMessage;
  * A real SMTP server (GreenMail) on a loopback port that stays the same across {@link #stop()} and
  * {@link #start()}, so a test can take the server away and bring it back. Tests read delivered mail back.
  */
-public final class MailServer implements AutoCloseable {
+public final class MailServer implements Mailbox, AutoCloseable {
     private final int port;
     private GreenMail greenMail;
 
@@ -44,10 +44,12 @@ public final class MailServer implements AutoCloseable {
         }
     }
 
+    @Override
     public String host() {
         return "127.0.0.1";
     }
 
+    @Override
     public int port() {
         return port;
     }
@@ -57,16 +59,12 @@ public final class MailServer implements AutoCloseable {
     }
 
     /** Every message delivered since the server last started. */
+    @Override
     public synchronized List<MimeMessage> receivedMessages() {
         return greenMail == null ? List.of() : List.of(greenMail.getReceivedMessages());
     }
 
-    /** Messages delivered to one recipient. */
-    public List<MimeMessage> messagesTo(String address) {
-        return receivedMessages().stream().filter(m -> isAddressedTo(m, address)).toList();
-    }
-
-    private static boolean isAddressedTo(MimeMessage message, String address) {
+    static boolean isAddressedTo(MimeMessage message, String address) {
         try {
             Address[] recipients = message.getAllRecipients();
             return recipients != null && Arrays.stream(recipients)
@@ -95,7 +93,7 @@ public final class MailServer implements AutoCloseable {
         }
     }
 
-    /** Waits up to {@code millis} for {@code count} messages in all; true if they arrived. */
+    @Override
     public boolean awaitMessages(int count, long millis) {
         GreenMail server;
         synchronized (this) {

@@ -19,10 +19,10 @@ import jakarta.mail.internet.MimeMessage;
  * its recipient would see it, so a person can click the re-authentication link. Loopback only; a local tool.
  */
 public final class MailboxPage implements AutoCloseable {
-    private final MailServer mail;
+    private final Mailbox mail;
     private final HttpServer server;
 
-    public MailboxPage(MailServer mail, int port) throws IOException {
+    public MailboxPage(Mailbox mail, int port) throws IOException {
         this.mail = mail;
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         server.createContext("/", this::handle);

@@ -54,7 +54,7 @@ public final class RelinkSystem implements AutoCloseable {
     private final List<AutoCloseable> parts = new ArrayList<>();
     private final Map<Service, ServiceProcess> services = new EnumMap<>(Service.class);
     private KafkaBrokerProcess kafka;
-    private MailServer mail;
+    private Mailbox mail;
     private SandboxProcess sandbox;
 
     private RelinkSystem(Builder settings) {
@@ -88,8 +88,15 @@ public final class RelinkSystem implements AutoCloseable {
             kafka = KafkaBroker.process(work.resolve("kafka"));
             parts.add(kafka);
             kafka.start().createTopics(Topics.all());
-            mail = new MailServer(settings.local ? settings.smtpPort : KafkaBroker.freePort()).start();
-            parts.add(mail);
+            if (settings.unreliableSmtp) {
+                UnreliableSmtpServer unreliable = new UnreliableSmtpServer();
+                parts.add(unreliable);
+                mail = unreliable;
+            } else {
+                MailServer greenMail = new MailServer(settings.local ? settings.smtpPort : KafkaBroker.freePort()).start();
+                parts.add(greenMail);
+                mail = greenMail;
+            }
             int reauthPort = port(Service.REAUTH);
             String publicUrl = "http://localhost:" + reauthPort;
             Map<String, String> sandboxOptions = new LinkedHashMap<>(Map.of("relink.sandbox.accounts", String.valueOf(settings.accounts),
@@ -148,8 +155,16 @@ public final class RelinkSystem implements AutoCloseable {
         return kafka;
     }
 
-    public MailServer mail() {
+    public Mailbox mail() {
         return mail;
+    }
+
+    /** The SMTP server that misbehaves on command, for a system built with {@link Builder#unreliableSmtp()}. */
+    public UnreliableSmtpServer unreliableSmtp() {
+        if (mail instanceof UnreliableSmtpServer unreliable) {
+            return unreliable;
+        }
+        throw new IllegalStateException("this system was not built with unreliableSmtp()");
     }
 
     public SandboxProcess sandbox() {
@@ -213,6 +228,7 @@ public final class RelinkSystem implements AutoCloseable {
         private final Map<Service, Integer> ports = new EnumMap<>(Service.class);
         private final Map<String, String> sandboxOptions = new LinkedHashMap<>();
         private boolean local;
+        private boolean unreliableSmtp;
         private int smtpPort = 2525;
         private long accounts = 200;
         private String adminKey = "local-admin-key";
@@ -228,6 +244,12 @@ public final class RelinkSystem implements AutoCloseable {
         public Builder local(int smtpPort) {
             this.local = true;
             this.smtpPort = smtpPort;
+            return this;
+        }
+
+        /** SMTP through an {@link UnreliableSmtpServer} (faults set on it at run time) instead of GreenMail. */
+        public Builder unreliableSmtp() {
+            this.unreliableSmtp = true;
             return this;
         }
 
