@@ -69,4 +69,25 @@ public interface NotifyConfig {
 
     @WithDefault("1s")
     Duration pollInterval();
+
+    /** How often emails left SENDING by a replica that stopped are found and made due again. */
+    @WithDefault("30s")
+    Duration recoveryInterval();
+
+    Smtp smtp();
+
+    /** Deadlines of every SMTP exchange ({@code relink.notify.smtp.*}); the server is {@code quarkus.mailer.*}. */
+    interface Smtp {
+        /** To open the connection (TCP and, with TLS, the handshake). */
+        @WithDefault("10s")
+        Duration connectTimeout();
+
+        /** Longest silence of the server during any command or the data transfer; then the connection is closed. */
+        @WithDefault("30s")
+        Duration commandTimeout();
+
+        /** The whole exchange, waiting for a pooled connection included. */
+        @WithDefault("2m")
+        Duration exchangeDeadline();
+    }
 }

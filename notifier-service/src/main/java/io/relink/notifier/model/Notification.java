@@ -47,6 +47,9 @@ public class Notification extends PanacheEntityBase {
     public int tries;
     @Column(name = "sending_since")
     public Instant sendingSince;
+    /** Exchanges of this email whose outcome was unknown (a timeout after connecting): each may have delivered it. */
+    @Column(name = "outcomes_unknown")
+    public int outcomesUnknown;
     @Column(name = "last_error")
     public String lastError;
     @Column(name = "message_id")

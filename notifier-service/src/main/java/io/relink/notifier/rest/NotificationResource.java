@@ -28,10 +28,10 @@ public class NotificationResource {
     private static final int MAX = 500;
 
     public record NotificationView(UUID id, String accountId, Notification.Kind kind, int attempt, Notification.Status status,
-            Instant dueAt, int tries, String lastError, String messageId, Instant sentAt, Instant createdAt) {
+            Instant dueAt, int tries, int outcomesUnknown, String lastError, String messageId, Instant sentAt, Instant createdAt) {
         static NotificationView of(Notification n) {
-            return new NotificationView(n.id, n.accountId, n.kind, n.attempt, n.status, n.dueAt, n.tries, n.lastError, n.messageId,
-                    n.sentAt, n.createdAt);
+            return new NotificationView(n.id, n.accountId, n.kind, n.attempt, n.status, n.dueAt, n.tries, n.outcomesUnknown, n.lastError,
+                    n.messageId, n.sentAt, n.createdAt);
         }
     }
 

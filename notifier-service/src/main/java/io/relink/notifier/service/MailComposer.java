@@ -5,16 +5,18 @@ import java.util.Locale;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import io.quarkus.mailer.Mail;
-import io.quarkus.mailer.MailTemplate.MailTemplateInstance;
 import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import io.quarkus.qute.Variant;
 import io.relink.links.LinkTokens;
 import io.relink.notifier.config.NotifyConfig;
 import io.relink.notifier.model.Notification;
 import io.relink.notifier.model.Recipient;
+import io.vertx.core.MultiMap;
+import io.vertx.ext.mail.MailMessage;
 import jakarta.enterprise.context.ApplicationScoped;
 
-/** Builds each email from its Qute templates (HTML and plain text), with a fresh signed link. */
+/** Builds each email from its Qute templates (an HTML and a plain-text variant of each), with a fresh signed link. */
 @ApplicationScoped
 public class MailComposer {
 
@@ -25,9 +27,9 @@ public class MailComposer {
 
     @CheckedTemplate
     static class Templates {
-        static native MailTemplateInstance reauth(Content content);
+        static native TemplateInstance reauth(Content content);
 
-        static native MailTemplateInstance confirmation(Content content);
+        static native TemplateInstance confirmation(Content content);
     }
 
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("d MMMM yyyy", Locale.ENGLISH);
@@ -43,7 +45,7 @@ public class MailComposer {
     }
 
     /** The email for one notification; its Message-ID is derived from the notification, so it is known before sending. */
-    public MailTemplateInstance compose(Notification notification, Recipient recipient, String messageId) {
+    public MailMessage compose(Notification notification, Recipient recipient, String messageId) {
         boolean confirmation = notification.kind == Notification.Kind.CONFIRMATION;
         String link = confirmation ? null : publicUrl + "/reauth/" + links.issue(LinkTokens.Purpose.REAUTH, recipient.accountId, recipient.email);
         Content content = new Content(recipient.email, link, config.productName(), config.deadline().map(DATE::format).orElse(null),
@@ -51,10 +53,15 @@ public class MailComposer {
                 notification.kind == Notification.Kind.REMINDER, notification.attempt);
         String subject = confirmation ? "Your mailbox is reconnected to " + config.productName()
                 : (content.reminder() ? "Reminder: " : "") + "Action needed: reconnect your mailbox to " + config.productName();
-        Mail mail = new Mail().addHeader("Message-ID", messageId);
-        MailTemplateInstance instance = (confirmation ? Templates.confirmation(content) : Templates.reauth(content))
-                .mail(mail).to(recipient.email).subject(subject).from(config.senderName() + " <" + config.senderAddress() + ">");
-        config.replyTo().ifPresent(instance::replyTo);
-        return instance;
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Message-ID", messageId);
+        config.replyTo().ifPresent(replyTo -> headers.add("Reply-To", replyTo));
+        return new MailMessage().setFrom(config.senderName() + " <" + config.senderAddress() + ">").setTo(recipient.email)
+                .setSubject(subject).setHeaders(headers)
+                .setText(render(confirmation ? Templates.confirmation(content) : Templates.reauth(content), Variant.TEXT_PLAIN))
+                .setHtml(render(confirmation ? Templates.confirmation(content) : Templates.reauth(content), Variant.TEXT_HTML));
+    }
+
+    private static String render(TemplateInstance template, String contentType) {
+        return template.setAttribute(TemplateInstance.SELECTED_VARIANT, Variant.forContentType(contentType)).render();
     }
 }

@@ -2,33 +2,43 @@ package io.relink.notifier.service;
 
 import java.net.ConnectException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import org.jboss.logging.Logger;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
+import io.relink.notifier.client.SmtpClient;
 import io.relink.notifier.config.NotifyConfig;
 import io.relink.notifier.model.Notification;
 import io.relink.notifier.model.Notification.Status;
 import io.relink.notifier.model.Recipient;
 import io.smallrye.mutiny.Multi;
-import io.vertx.ext.mail.SMTPException;
+import io.smallrye.mutiny.TimeoutException;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 
 /**
- * Sends due emails: claims them (marking the intent as SENDING), sends outside any transaction, then marks each
- * SENT (announcing it) or plans a retry. A crash between sending and marking repeats at most that email after
- * the sending lease; none is lost. The rate limit is shared by all replicas through the database.
+ * Sends due emails: claims them (marking the intent as SENDING), sends outside any transaction, and records each
+ * outcome in a transaction of its own as soon as it is known, so a crash repeats at most the sends in flight
+ * ({@code parallel-sends}). Every exchange has a deadline ({@link SmtpClient}); one whose outcome is unknown is tried
+ * again after the sending lease, which may repeat that one email. Abandoned SENDING rows are recovered on their own
+ * schedule, so no stuck batch can hold the recovery. The rate limit is shared by all replicas through the database.
  */
 @ApplicationScoped
 public class NotificationSender {
@@ -37,21 +47,33 @@ public class NotificationSender {
     private final NotifyConfig config;
     private final Notifications notifications;
     private final MailComposer composer;
+    private final SmtpClient smtp;
     private final Clock clock;
     private final EntityManager entityManager;
     private final Counter sent;
     private final Counter failed;
+    private final Counter outcomeUnknown;
     private final String messageIdDomain;
+    /** When each send in flight started ({@link System#nanoTime()}: real time, whatever the business clock says). */
+    private final Map<UUID, Long> inFlight = new ConcurrentHashMap<>();
+    private final AtomicLong oldestSendingEpochSecond = new AtomicLong(0);
 
-    public NotificationSender(NotifyConfig config, Notifications notifications, MailComposer composer, Clock clock,
+    public NotificationSender(NotifyConfig config, Notifications notifications, MailComposer composer, SmtpClient smtp, Clock clock,
             EntityManager entityManager, MeterRegistry registry) {
         this.config = config;
         this.notifications = notifications;
         this.composer = composer;
+        this.smtp = smtp;
         this.clock = clock;
         this.entityManager = entityManager;
         this.sent = Counter.builder("relink.notifier.emails.sent").description("Emails accepted by the SMTP server").register(registry);
         this.failed = Counter.builder("relink.notifier.emails.failed").description("Send attempts that failed").register(registry);
+        this.outcomeUnknown = Counter.builder("relink.notifier.emails.outcome.unknown")
+                .description("Exchanges that timed out or broke after connecting: the email may have been delivered, and is tried again after the lease")
+                .register(registry);
+        Gauge.builder("relink.notifier.sends.in.flight", inFlight, Map::size).description("SMTP exchanges under way").register(registry);
+        Gauge.builder("relink.notifier.sending.oldest.age", this, NotificationSender::oldestSendingAgeSeconds).baseUnit("seconds")
+                .description("Age of the oldest email marked SENDING (0 when none); beyond the lease it is being recovered").register(registry);
         String sender = config.senderAddress();
         this.messageIdDomain = sender.contains("@") ? sender.substring(sender.indexOf('@') + 1).replace(">", "") : "relink.local";
     }
@@ -59,34 +81,60 @@ public class NotificationSender {
     @Scheduled(every = "${relink.notify.poll-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void sendDue() {
-        recoverAbandoned();
         while (sendBatch() == config.batchSize()) {
             // A full batch: more are due.
         }
     }
 
-    /** Sends one batch of due emails; returns how many it claimed. */
+    /**
+     * Sends one batch of due emails, recording each outcome as it comes; returns how many it claimed. It waits no
+     * longer than the batch's exchange deadlines allow (sends that outlive that stay SENDING and are recovered).
+     */
     public int sendBatch() {
         List<Claimed> batch = claim();
         if (batch.isEmpty()) {
             return 0;
         }
-        // Sends in parallel; the outcomes are recorded here, on this worker thread, not on the mail client's I/O thread.
-        List<Outcome> outcomes = Multi.createFrom().iterable(batch)
-                .onItem().transformToUni(c -> composer.compose(c.notification(), c.recipient(), c.messageId()).send()
-                        .onItem().transform(ok -> new Outcome(c, null))
-                        .onFailure().recoverWithItem(error -> new Outcome(c, error)))
-                .merge(config.parallelSends())
-                .collect().asList().await().indefinitely();
-        // One transaction for the batch's outcomes: marks, AccountNotified events and next reminders.
-        QuarkusTransaction.requiringNew().run(() -> outcomes.forEach(o -> record(o.claimed(), o.error())));
+        long rounds = (batch.size() + config.parallelSends() - 1) / config.parallelSends();
+        Duration deadline = config.smtp().exchangeDeadline().multipliedBy(rounds).plus(config.smtp().exchangeDeadline());
+        try {
+            Multi.createFrom().iterable(batch)
+                    .onItem().transformToUni(this::send)
+                    .merge(config.parallelSends())
+                    .collect().last().await().atMost(deadline);
+        } catch (TimeoutException e) {
+            LOG.errorf("a batch of %d emails outlived its deadline of %s; the rest stay SENDING until recovered", batch.size(), deadline);
+        }
         return batch.size();
     }
 
-    private record Claimed(Notification notification, Recipient recipient, String messageId) {
+    /** One send, its outcome recorded on a worker thread (never the mail client's I/O thread) in its own transaction. */
+    private Uni<Void> send(Claimed c) {
+        UUID id = c.notification().id;
+        return Uni.createFrom().deferred(() -> {
+            inFlight.put(id, System.nanoTime());
+            return smtp.send(composer.compose(c.notification(), c.recipient(), c.messageId()));
+        }).onItem().<Throwable>transform(ok -> null).onFailure().recoverWithItem(error -> error)
+                .emitOn(Infrastructure.getDefaultWorkerPool())
+                .invoke(error -> {
+                    try {
+                        QuarkusTransaction.requiringNew().run(() -> record(c, error));
+                    } finally {
+                        inFlight.remove(id);
+                    }
+                }).replaceWithVoid()
+                .onFailure().invoke(e -> LOG.errorf(e, "the outcome of email %s could not be recorded; it is recovered after the lease", id))
+                .onFailure().recoverWithNull();
     }
 
-    private record Outcome(Claimed claimed, Throwable error) {
+    /** The oldest send in flight, if it has run past twice the exchange deadline: the sender is stuck. */
+    public Optional<Duration> stuckFor() {
+        long now = System.nanoTime();
+        return inFlight.values().stream().map(started -> Duration.ofNanos(now - started)).max(Duration::compareTo)
+                .filter(age -> age.compareTo(config.smtp().exchangeDeadline().multipliedBy(2)) > 0);
+    }
+
+    private record Claimed(Notification notification, Recipient recipient, String messageId) {
     }
 
     private void record(Claimed c, Throwable error) {
@@ -97,11 +145,17 @@ public class NotificationSender {
             return;
         }
         failed.increment();
-        boolean permanent = error instanceof SMTPException smtp && smtp.isPermanent();
+        SmtpClient.Failure failure = SmtpClient.classify(error);
         String reason = describe(error);
-        LOG.warnf("email %s (%s) for account %s not sent%s: %s", id, c.notification().kind, c.notification().accountId,
-                permanent ? ", permanently" : ", will retry", reason);
-        notifications.failed(id, reason, permanent);
+        LOG.warnf("email %s (%s) for account %s not sent (%s): %s", id, c.notification().kind, c.notification().accountId, failure, reason);
+        switch (failure) {
+            case PERMANENT -> notifications.failed(id, reason, true);
+            case TRANSIENT -> notifications.failed(id, reason, false);
+            case OUTCOME_UNKNOWN -> {
+                outcomeUnknown.increment();
+                notifications.outcomeUnknown(id, reason);
+            }
+        }
     }
 
     /** Marks due emails SENDING within the rate budget; they leave the transaction claimed, so no other replica sends them. */
@@ -151,11 +205,29 @@ public class NotificationSender {
         }
     }
 
-    /** Emails left SENDING by a replica that stopped are due again: at most one of them may repeat. */
-    private void recoverAbandoned() {
-        QuarkusTransaction.requiringNew().run(() -> Notification.update(
-                "status = ?1, sendingSince = null where status = ?2 and sendingSince < ?3",
-                Status.PENDING, Status.SENDING, clock.instant().minus(config.sendingLease())));
+    /**
+     * Emails left SENDING by a replica that stopped (or a batch past its deadline) are due again: those that were in
+     * flight may repeat. On its own schedule, so that a stuck sender cannot hold it; it also refreshes the age gauge.
+     */
+    @Scheduled(every = "${relink.notify.recovery-interval:30s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    void recoverAbandoned() {
+        Instant now = clock.instant();
+        QuarkusTransaction.requiringNew().run(() -> {
+            int recovered = Notification.update("status = ?1, sendingSince = null where status = ?2 and sendingSince < ?3",
+                    Status.PENDING, Status.SENDING, now.minus(config.sendingLease()));
+            if (recovered > 0) {
+                LOG.warnf("%d emails left SENDING past the lease are due again", recovered);
+            }
+            Instant oldest = (Instant) entityManager.createQuery("select min(n.sendingSince) from Notification n where n.status = ?1")
+                    .setParameter(1, Status.SENDING).getSingleResult();
+            oldestSendingEpochSecond.set(oldest == null ? 0 : oldest.getEpochSecond());
+        });
+    }
+
+    private double oldestSendingAgeSeconds() {
+        long oldest = oldestSendingEpochSecond.get();
+        return oldest == 0 ? 0 : Math.max(0, clock.instant().getEpochSecond() - oldest);
     }
 
     private static String describe(Throwable error) {

@@ -115,6 +115,24 @@ public class Notifications {
         n.dueAt = clock.instant().plusMillis(backoff);
     }
 
+    /**
+     * The exchange broke off after the connection was made, so the server may have delivered the email. Tried again
+     * only after the sending lease, as an abandoned send is: the one case where a user may get an email twice.
+     */
+    @Transactional(TxType.MANDATORY)
+    public void outcomeUnknown(UUID notificationId, String error) {
+        Notification n = Notification.findById(notificationId);
+        n.lastError = "outcome unknown: " + error;
+        n.sendingSince = null;
+        n.outcomesUnknown++;
+        if (n.tries >= config.maxTries()) {
+            n.status = Status.FAILED;
+            return;
+        }
+        n.status = Status.PENDING;
+        n.dueAt = clock.instant().plus(config.sendingLease());
+    }
+
     /** Operators: send a failed email again now. */
     @Transactional
     public Optional<Notification> resend(UUID notificationId) {
