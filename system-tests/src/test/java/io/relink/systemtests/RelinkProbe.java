@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.relink.devstack.MailServer;
 import io.relink.devstack.RelinkSystem;
+import io.relink.devstack.ServiceProcess;
 import io.relink.events.Topics;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
@@ -158,6 +159,53 @@ final class RelinkProbe {
         return byRecipient;
     }
 
+    /**
+     * Waits until every affected user has an email and no initial email is still waiting to go out (reminders wait
+     * days), so a late repeat would already be in the mailbox.
+     */
+    void awaitEveryInitialEmailSent(Set<String> affected) {
+        await().atMost(Duration.ofMinutes(4)).until(() -> reauthEmails().size() == affected.size());
+        await().atMost(Duration.ofMinutes(1)).until(() -> initialEmailsWithStatus("PENDING") + initialEmailsWithStatus("SENDING") == 0);
+    }
+
+    /** How many initial emails the notifier holds with this status. */
+    long initialEmailsWithStatus(String status) {
+        long count = 0;
+        for (JsonNode n : json(system.notifier().call("GET", "/api/notifications?status=" + status, system.adminKey()))) {
+            count += n.get("kind").asText().equals("INITIAL") ? 1 : 0;
+        }
+        return count;
+    }
+
+    /** Emails received beyond the first of each recipient. */
+    int repeats() {
+        return reauthEmails().values().stream().mapToInt(m -> m.size() - 1).sum();
+    }
+
+    /** One initial email per affected account, to its user; {@code repeatsAllowed} beyond that. */
+    void assertOneEmailEach(Set<String> affected, int repeatsAllowed) {
+        Map<String, String> idsByEmail = accountIdsByEmail();
+        Set<String> emailed = new HashSet<>();
+        reauthEmails().keySet().forEach(to -> emailed.add(idsByEmail.get(to)));
+        if (!affected.equals(emailed)) {
+            throw new AssertionError("every affected user, and only they, get the email; emailed " + emailed.size() + " of " + affected.size());
+        }
+        if (repeats() > repeatsAllowed) {
+            throw new AssertionError(repeats() + " repeated emails; at most " + repeatsAllowed + " may repeat");
+        }
+    }
+
+    /** A counter of a service's Prometheus metrics (summed over its labels), 0 when it has not been registered. */
+    static double metric(ServiceProcess service, String name) {
+        double sum = 0;
+        for (String line : service.call("GET", "/q/metrics", null).lines().toList()) {
+            if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
+    }
+
     /** Confirmation emails received ("your mailbox is reconnected"). */
     long confirmations() {
         return system.mail().receivedMessages().stream().filter(RelinkProbe::isConfirmation).count();
@@ -182,26 +230,25 @@ final class RelinkProbe {
 
     /**
      * A user who keeps trying: opens the link again after an error page or a dropped connection, as people do, until
-     * reauth says the mailbox is reconnected. {@code waitForService} is called after a dropped connection.
+     * reauth says the mailbox is reconnected; after "being reconnected in another window" (a hand-over cut off by a
+     * crash holds the account until its claim lapses) they come back a little later. {@code waitForService} is called
+     * after a dropped connection.
      */
-    static void reconnectUntilDone(String link, Runnable waitForService) throws Exception {
-        for (int attempt = 1; attempt <= 10; attempt++) {
+    static void reconnectUntilDone(String link, Runnable waitForService) {
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).until(() -> {
             try {
                 Browser browser = new Browser();
                 Browser.Page linkPage = browser.open(link);
                 if (linkPage.says("already reconnected")) {
-                    return;
+                    return true;
                 }
-                Browser.Page signIn = browser.submit(linkPage, Map.of());
-                Browser.Page done = browser.submit(signIn, Map.of("decision", "accept"));
-                if (done.says("Your mailbox is reconnected")) {
-                    return;
-                }
+                Browser.Page done = browser.submit(browser.submit(linkPage, Map.of()), Map.of("decision", "accept"));
+                return done.says("Your mailbox is reconnected") || done.says("already reconnected");
             } catch (java.io.IOException dropped) {
                 waitForService.run();
+                return false;
             }
-        }
-        throw new AssertionError("still not reconnected after 10 tries: " + link);
+        });
     }
 
     /**
