@@ -19,6 +19,7 @@ public final class Benchmarks {
         known.put("scan", new ScanBenchmark());
         known.put("pipeline", new PipelineBenchmark());
         known.put("callback", new CallbackBenchmark());
+        known.put("smtp-faults", new SmtpFaultsBenchmark());
         String run = System.getProperty("bench.run", "all");
         List<String> chosen = "all".equals(run) ? List.copyOf(known.keySet()) : List.of(run.split(","));
         System.out.println();
