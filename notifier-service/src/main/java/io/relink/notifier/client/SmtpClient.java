@@ -1,13 +1,17 @@
 package io.relink.notifier.client;
 
 import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.relink.notifier.config.NotifyConfig;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
 import io.vertx.ext.mail.LoginOption;
 import io.vertx.ext.mail.MailConfig;
 import io.vertx.ext.mail.MailMessage;
@@ -37,6 +41,7 @@ public class SmtpClient {
     }
 
     private final MailClient client;
+    private final Context context;
     private final NotifyConfig.Smtp deadlines;
 
     public SmtpClient(Vertx vertx, NotifyConfig config, @ConfigProperty(name = "quarkus.mailer.host", defaultValue = "localhost") String host,
@@ -48,22 +53,48 @@ public class SmtpClient {
             @ConfigProperty(name = "quarkus.mailer.trust-all", defaultValue = "false") boolean trustAll,
             @ConfigProperty(name = "quarkus.mailer.login", defaultValue = "NONE") String login,
             @ConfigProperty(name = "quarkus.mailer.max-pool-size", defaultValue = "10") int maxPoolSize,
-            @ConfigProperty(name = "quarkus.mailer.keep-alive", defaultValue = "true") boolean keepAlive) {
+            @ConfigProperty(name = "quarkus.mailer.keep-alive", defaultValue = "true") boolean keepAlive,
+            @ConfigProperty(name = "quarkus.mailer.own-host-name") Optional<String> ownHostName) {
         this.deadlines = config.smtp();
         MailConfig mail = new MailConfig().setHostname(host).setPort(port.orElse(tls ? 465 : 25)).setSsl(tls).setTrustAll(trustAll)
                 .setStarttls(StartTLSOptions.valueOf(startTls.toUpperCase())).setLogin(LoginOption.valueOf(login.toUpperCase()))
                 .setMaxPoolSize(maxPoolSize).setKeepAlive(keepAlive);
+        // Named once here, rather than looked up (blocking) on the first send.
+        mail.setOwnHostname(ownHostName.orElseGet(SmtpClient::localHostName));
         username.ifPresent(mail::setUsername);
         password.ifPresent(mail::setPassword);
         mail.setConnectTimeout((int) deadlines.connectTimeout().toMillis());
         mail.setIdleTimeout((int) deadlines.commandTimeout().toMillis());
         mail.setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
         this.client = MailClient.create(vertx, mail);
+        this.context = ownContext(vertx.getDelegate());
     }
 
-    /** Sends one message; fails with the cause once the exchange deadline has passed. */
+    /**
+     * An event-loop context of the client's own. The mail client runs some steps with executeBlocking, ordered, on the
+     * context it is called from; called from a blocking task on a Vert.x context (as the scheduled sender is), those
+     * steps queue behind the caller, which waits for them: a deadlock until the exchange deadline. Made from a thread
+     * without a context, so it is a new one that no caller's task can hold.
+     */
+    private static Context ownContext(io.vertx.core.Vertx vertx) {
+        CompletableFuture<Context> made = new CompletableFuture<>();
+        Thread maker = new Thread(() -> made.complete(vertx.getOrCreateContext()), "smtp-client-context");
+        maker.start();
+        return made.join();
+    }
+
+    /** Sends one message on the client's own context; fails with the cause once the exchange deadline has passed. */
     public Uni<Void> send(MailMessage message) {
-        return client.sendMail(message).replaceWithVoid().ifNoItem().after(deadlines.exchangeDeadline()).fail();
+        return client.sendMail(message).runSubscriptionOn(task -> context.runOnContext(v -> task.run())).replaceWithVoid()
+                .ifNoItem().after(deadlines.exchangeDeadline()).fail();
+    }
+
+    private static String localHostName() {
+        try {
+            return InetAddress.getLocalHost().getCanonicalHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
     }
 
     /** What a send's failure means for the message. */
@@ -80,7 +111,7 @@ public class SmtpClient {
     }
 
     @PreDestroy
-    void close() {
+    public void close() {
         client.closeAndAwait();
     }
 }
