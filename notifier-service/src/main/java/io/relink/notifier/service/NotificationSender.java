@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -26,17 +27,15 @@ import io.relink.notifier.config.NotifyConfig;
 import io.relink.notifier.model.Notification;
 import io.relink.notifier.model.Notification.Status;
 import io.relink.notifier.model.Recipient;
-import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.TimeoutException;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 
 /**
- * Sends due emails: claims them (marking the intent as SENDING), sends outside any transaction, and records each
- * outcome in a transaction of its own as soon as it is known, so a crash repeats at most the sends in flight
- * ({@code parallel-sends}). Every exchange has a deadline ({@link SmtpClient}); one whose outcome is unknown is tried
+ * Sends due emails: claims them (marking the intent as SENDING) as sending slots free up, sends outside any
+ * transaction, and records each outcome in a transaction of its own as soon as it is known, so a crash repeats at
+ * most the sends in flight ({@code parallel-sends}). Every exchange has a deadline ({@link SmtpClient}); one whose outcome is unknown is tried
  * again after the sending lease, which may repeat that one email. Abandoned SENDING rows are recovered on their own
  * schedule, so no stuck batch can hold the recovery. The rate limit is shared by all replicas through the database.
  */
@@ -57,6 +56,7 @@ public class NotificationSender {
     /** When each send in flight started ({@link System#nanoTime()}: real time, whatever the business clock says). */
     private final Map<UUID, Long> inFlight = new ConcurrentHashMap<>();
     private final AtomicLong oldestSendingEpochSecond = new AtomicLong(0);
+    private final AtomicBoolean filling = new AtomicBoolean();
 
     public NotificationSender(NotifyConfig config, Notifications notifications, MailComposer composer, SmtpClient smtp, Clock clock,
             EntityManager entityManager, MeterRegistry registry) {
@@ -81,40 +81,41 @@ public class NotificationSender {
     @Scheduled(every = "${relink.notify.poll-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void sendDue() {
-        while (sendBatch() == config.batchSize()) {
-            // A full batch: more are due.
-        }
+        fill();
     }
 
     /**
-     * Sends one batch of due emails, recording each outcome as it comes; returns how many it claimed. It waits no
-     * longer than the batch's exchange deadlines allow (sends that outlive that stay SENDING and are recovered).
+     * Claims due emails for the free sending slots ({@code parallel-sends} less those in flight) and starts them,
+     * until no slot is free or nothing is due. It never waits for a send: each one that ends frees its slot and calls
+     * this again, so a stalled exchange holds only its own slot, for its own deadline. One filler at a time; the poll
+     * catches a slot freed while another thread was filling.
      */
-    public int sendBatch() {
-        List<Claimed> batch = claim();
-        if (batch.isEmpty()) {
-            return 0;
+    void fill() {
+        if (!filling.compareAndSet(false, true)) {
+            return;
         }
-        long rounds = (batch.size() + config.parallelSends() - 1) / config.parallelSends();
-        Duration deadline = config.smtp().exchangeDeadline().multipliedBy(rounds).plus(config.smtp().exchangeDeadline());
         try {
-            Multi.createFrom().iterable(batch)
-                    .onItem().transformToUni(this::send)
-                    .merge(config.parallelSends())
-                    .collect().last().await().atMost(deadline);
-        } catch (TimeoutException e) {
-            LOG.errorf("a batch of %d emails outlived its deadline of %s; the rest stay SENDING until recovered", batch.size(), deadline);
+            int free;
+            while ((free = config.parallelSends() - inFlight.size()) > 0) {
+                List<Claimed> claimed = claim(Math.min(config.batchSize(), free));
+                if (claimed.isEmpty()) {
+                    return;
+                }
+                for (Claimed c : claimed) {
+                    inFlight.put(c.notification().id, System.nanoTime());
+                    send(c).subscribe().with(done -> fill(), failure -> fill());
+                }
+            }
+        } finally {
+            filling.set(false);
         }
-        return batch.size();
     }
 
     /** One send, its outcome recorded on a worker thread (never the mail client's I/O thread) in its own transaction. */
     private Uni<Void> send(Claimed c) {
         UUID id = c.notification().id;
-        return Uni.createFrom().deferred(() -> {
-            inFlight.put(id, System.nanoTime());
-            return smtp.send(composer.compose(c.notification(), c.recipient(), c.messageId()));
-        }).onItem().<Throwable>transform(ok -> null).onFailure().recoverWithItem(error -> error)
+        return Uni.createFrom().deferred(() -> smtp.send(composer.compose(c.notification(), c.recipient(), c.messageId())))
+                .onItem().<Throwable>transform(ok -> null).onFailure().recoverWithItem(error -> error)
                 .emitOn(Infrastructure.getDefaultWorkerPool())
                 .invoke(error -> {
                     try {
@@ -158,11 +159,14 @@ public class NotificationSender {
         }
     }
 
-    /** Marks due emails SENDING within the rate budget; they leave the transaction claimed, so no other replica sends them. */
-    private List<Claimed> claim() {
+    /**
+     * Marks up to {@code wanted} due emails SENDING within the rate budget; they leave the transaction claimed, so no
+     * other replica sends them.
+     */
+    private List<Claimed> claim(int wanted) {
         return QuarkusTransaction.requiringNew().call(() -> {
             Instant now = clock.instant();
-            int limit = Math.min(config.batchSize(), budget(now));
+            int limit = Math.min(wanted, budget(now));
             if (limit <= 0) {
                 return List.of();
             }
