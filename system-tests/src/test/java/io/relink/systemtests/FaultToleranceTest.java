@@ -30,7 +30,6 @@ import io.relink.events.Topics;
  * go out again, because they cannot be known to have left.
  */
 class FaultToleranceTest {
-    private static final int NOTIFIER_BATCH = 50;
     private static final int PARALLEL_SENDS = 8;
 
     /** A scan that takes several seconds (100 ms per page, two at a time), and quick lease and retry timings. */
@@ -46,7 +45,6 @@ class FaultToleranceTest {
                 .config(Service.NOTIFIER, "relink.notify.retry-backoff", "1s")
                 .config(Service.NOTIFIER, "relink.notify.max-retry-backoff", "2s")
                 .config(Service.NOTIFIER, "relink.notify.sending-lease", "5s")
-                .config(Service.NOTIFIER, "relink.notify.batch-size", String.valueOf(NOTIFIER_BATCH))
                 .config(Service.NOTIFIER, "relink.notify.parallel-sends", String.valueOf(PARALLEL_SENDS))
                 // A hand-over cut off by the crash holds its account for 4 request timeouts: 8 s here.
                 .config(Service.REAUTH, "relink.nylas.request-timeout", "2s")

@@ -56,9 +56,6 @@ public interface NotifyConfig {
     @WithDefault("600")
     int ratePerMinute();
 
-    @WithDefault("100")
-    int batchSize();
-
     /** SMTP sends in flight at once per replica. */
     @WithDefault("8")
     int parallelSends();

@@ -97,7 +97,7 @@ public class NotificationSender {
         try {
             int free;
             while ((free = config.parallelSends() - inFlight.size()) > 0) {
-                List<Claimed> claimed = claim(Math.min(config.batchSize(), free));
+                List<Claimed> claimed = claim(free);
                 if (claimed.isEmpty()) {
                     return;
                 }
