@@ -169,7 +169,7 @@ public final class UnreliableSmtpServer implements Mailbox, AutoCloseable {
                         reply(out, "221 2.0.0 Bye");
                         return;
                     }
-                    default -> reply(out, "502 5.5.2 Command not implemented");
+                    default -> reply(out, "500 5.5.1 Command unrecognized");
                 }
             }
         } catch (IOException | InterruptedException ended) {
