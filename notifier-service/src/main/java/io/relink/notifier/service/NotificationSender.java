@@ -78,18 +78,14 @@ public class NotificationSender {
         this.messageIdDomain = sender.contains("@") ? sender.substring(sender.indexOf('@') + 1).replace(">", "") : "relink.local";
     }
 
-    @Scheduled(every = "${relink.notify.poll-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
-    void sendDue() {
-        fill();
-    }
-
     /**
      * Claims due emails for the free sending slots ({@code parallel-sends} less those in flight) and starts them,
      * until no slot is free or nothing is due. It never waits for a send: each one that ends frees its slot and calls
      * this again, so a stalled exchange holds only its own slot, for its own deadline. One filler at a time; the poll
      * catches a slot freed while another thread was filling.
      */
+    @Scheduled(every = "${relink.notify.poll-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void fill() {
         if (!filling.compareAndSet(false, true)) {
             return;

@@ -104,15 +104,8 @@ public class Notifications {
     @Transactional(TxType.MANDATORY)
     public void failed(UUID notificationId, String error, boolean permanent) {
         Notification n = Notification.findById(notificationId);
-        n.lastError = error;
-        n.sendingSince = null;
-        if (permanent || n.tries >= config.maxTries()) {
-            n.status = Status.FAILED;
-            return;
-        }
-        n.status = Status.PENDING;
         long backoff = Math.min(config.maxRetryBackoff().toMillis(), config.retryBackoff().toMillis() << Math.min(n.tries - 1, 20));
-        n.dueAt = clock.instant().plusMillis(backoff);
+        retryOrGiveUp(n, error, permanent, clock.instant().plusMillis(backoff));
     }
 
     /**
@@ -122,15 +115,19 @@ public class Notifications {
     @Transactional(TxType.MANDATORY)
     public void outcomeUnknown(UUID notificationId, String error) {
         Notification n = Notification.findById(notificationId);
-        n.lastError = "outcome unknown: " + error;
-        n.sendingSince = null;
         n.outcomesUnknown++;
-        if (n.tries >= config.maxTries()) {
+        retryOrGiveUp(n, "outcome unknown: " + error, false, clock.instant().plus(config.sendingLease()));
+    }
+
+    private void retryOrGiveUp(Notification n, String error, boolean permanent, Instant retryAt) {
+        n.lastError = error;
+        n.sendingSince = null;
+        if (permanent || n.tries >= config.maxTries()) {
             n.status = Status.FAILED;
             return;
         }
         n.status = Status.PENDING;
-        n.dueAt = clock.instant().plus(config.sendingLease());
+        n.dueAt = retryAt;
     }
 
     /** Operators: send a failed email again now. */
