@@ -83,6 +83,39 @@ class FunnelConsumerTest {
         assertEquals("running", row(id).syncState, "the scan's write survived the migration");
     }
 
+    /**
+     * A transient database error (here a deadlock, injected once by a trigger) is retried in a fresh transaction:
+     * the event is applied, not dead-lettered.
+     */
+    @Test
+    void aTransientDatabaseErrorIsRetriedInAFreshTransaction() {
+        String id = detectedAccount();
+        String sequence = "fail_once_" + id.replace('-', '_');
+        QuarkusTransaction.requiringNew().run(() -> {
+            entityManager.createNativeQuery("CREATE SEQUENCE " + sequence).executeUpdate();
+            // A sequence is not rolled back with the failed transaction, so only the first attempt fails.
+            entityManager.createNativeQuery("CREATE FUNCTION " + sequence + "() RETURNS trigger AS $$ BEGIN"
+                    + " IF NEW.account_id = '" + id + "' THEN IF nextval('" + sequence + "') = 1 THEN"
+                    + " RAISE EXCEPTION 'injected deadlock' USING ERRCODE = '40P01'; END IF; END IF; RETURN NEW; END $$ LANGUAGE plpgsql")
+                    .executeUpdate();
+            entityManager.createNativeQuery("CREATE TRIGGER " + sequence + " BEFORE UPDATE ON account FOR EACH ROW EXECUTE FUNCTION "
+                    + sequence + "()").executeUpdate();
+        });
+        try {
+            send(AccountMigrated.of(Instant.now(), id, "new-" + id, "graph", true));
+            await().atMost(Duration.ofSeconds(30)).until(() -> row(id).status == AccountStatus.MIGRATED);
+            assertEquals(2L, QuarkusTransaction.requiringNew().call(() -> ((Number) entityManager
+                    .createNativeQuery("SELECT last_value FROM " + sequence).getSingleResult()).longValue()),
+                    "one failed attempt, then one that committed");
+        } finally {
+            QuarkusTransaction.requiringNew().run(() -> {
+                entityManager.createNativeQuery("DROP TRIGGER " + sequence + " ON account").executeUpdate();
+                entityManager.createNativeQuery("DROP FUNCTION " + sequence + "()").executeUpdate();
+                entityManager.createNativeQuery("DROP SEQUENCE " + sequence).executeUpdate();
+            });
+        }
+    }
+
     @Test
     void unreadableRecordsGoToTheDeadLetterTopicWithTheirReasonAndTheConsumerGoesOn() {
         String id = detectedAccount();

@@ -13,7 +13,6 @@ import io.relink.notifier.service.Notifications;
 import io.relink.platform.messaging.IncomingEvents;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 
 /**
  * Records what each event means for the emails, once per event, and never waits for SMTP: sending happens
@@ -34,7 +33,6 @@ public class AccountEventsConsumer {
     @Incoming("accounts-in")
     @Blocking
     @Retry(maxRetries = 3, delay = 200, abortOn = MalformedEventException.class)
-    @Transactional
     public void onAccount(ConsumerRecord<String, byte[]> record) {
         incoming.applyOnce(CONSUMER, record, this::apply);
     }
@@ -42,7 +40,6 @@ public class AccountEventsConsumer {
     @Incoming("migrations-in")
     @Blocking
     @Retry(maxRetries = 3, delay = 200, abortOn = MalformedEventException.class)
-    @Transactional
     public void onMigration(ConsumerRecord<String, byte[]> record) {
         incoming.applyOnce(CONSUMER, record, this::apply);
     }

@@ -16,6 +16,11 @@ import jakarta.transaction.Transactional.TxType;
 /**
  * What every idempotent consumer does with a record: read it as a Relink event (or say why it cannot, the
  * reason the DLQ records) and apply it only the first time its event id arrives.
+ *
+ * <p>Each call is one transaction of its own, committed (flushed) before it returns. A consumer retries by
+ * calling again: put {@code @Retry} on the consumer method and no {@code @Transactional}, because the
+ * transaction interceptor runs outside the retry one and every retry would run in the transaction that
+ * already failed (and the commit's own failure would escape the retry altogether).
  */
 @ApplicationScoped
 public class IncomingEvents {
@@ -25,8 +30,8 @@ public class IncomingEvents {
         this.processed = processed;
     }
 
-    /** In the caller's transaction: decodes the record and hands its event to {@code apply} unless already processed. */
-    @Transactional(TxType.MANDATORY)
+    /** In a new transaction: decodes the record and hands its event to {@code apply} unless already processed. */
+    @Transactional(TxType.REQUIRES_NEW)
     public void applyOnce(String consumer, ConsumerRecord<String, byte[]> record, Consumer<RelinkEvent> apply) {
         RelinkEvent event = decode(record);
         if (processed.firstDelivery(consumer, event.eventId())) {

@@ -12,7 +12,6 @@ import io.relink.platform.messaging.IncomingEvents;
 import io.relink.scanner.service.Registry;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 
 /**
  * Keeps the funnel true: AccountNotified and AccountMigrated move accounts along. Each event is applied once
@@ -34,7 +33,6 @@ public class FunnelConsumer {
     @Incoming("notifications-in")
     @Blocking
     @Retry(maxRetries = 3, delay = 200, abortOn = MalformedEventException.class)
-    @Transactional
     public void onNotification(ConsumerRecord<String, byte[]> record) {
         incoming.applyOnce(CONSUMER, record, this::apply);
     }
@@ -42,7 +40,6 @@ public class FunnelConsumer {
     @Incoming("migrations-in")
     @Blocking
     @Retry(maxRetries = 3, delay = 200, abortOn = MalformedEventException.class)
-    @Transactional
     public void onMigration(ConsumerRecord<String, byte[]> record) {
         incoming.applyOnce(CONSUMER, record, this::apply);
     }
