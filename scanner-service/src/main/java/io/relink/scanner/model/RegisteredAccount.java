@@ -3,6 +3,8 @@ package io.relink.scanner.model;
 import java.time.Instant;
 import java.util.UUID;
 
+import org.hibernate.annotations.Immutable;
+
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -11,8 +13,12 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
-/** An account in the registry: every detected or unknown account, and where it stands. */
+/**
+ * An account in the registry as the API and the funnel's counts read it: every detected or unknown account, and
+ * where it stands. Read-only: every change goes through {@code AccountRow} and {@code AccountRows}.
+ */
 @Entity
+@Immutable
 @Table(name = "account")
 public class RegisteredAccount extends PanacheEntityBase {
     @Id

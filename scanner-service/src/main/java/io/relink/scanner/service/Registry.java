@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 import org.jboss.logging.Logger;
 
@@ -19,12 +19,9 @@ import io.relink.events.AccountResolved.Reason;
 import io.relink.events.RelinkEvent;
 import io.relink.platform.outbox.Outbox;
 import io.relink.scanner.client.NylasAccount;
-import io.relink.scanner.model.AccountStatus;
-import io.relink.scanner.model.RegisteredAccount;
 import io.relink.scanner.model.Scan;
 import io.relink.scanner.service.ScanEngine.AcceptedPage;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import jakarta.transaction.Transactional.TxType;
 
@@ -38,13 +35,13 @@ public class Registry {
     private static final int ANALYZE_FIRST_AT_PAGES = 200;
 
     private final AccountClassifier classifier;
-    private final RegistryRows registryRows;
+    private final AccountRows accountRows;
     private final Outbox outbox;
     private final Clock clock;
 
-    public Registry(AccountClassifier classifier, RegistryRows registryRows, Outbox outbox, Clock clock) {
+    public Registry(AccountClassifier classifier, AccountRows accountRows, Outbox outbox, Clock clock) {
         this.classifier = classifier;
-        this.registryRows = registryRows;
+        this.accountRows = accountRows;
         this.outbox = outbox;
         this.clock = clock;
     }
@@ -60,15 +57,15 @@ public class Registry {
         List<NylasAccount> fresh = pages.stream().flatMap(p -> p.fresh().stream()).toList();
         // Only accounts of a migrating provider are ever registered (one that moved to another provider under
         // the same id is resolved as gone when the scan completes).
-        Map<String, RegistryRow> rows = new HashMap<>(registryRows.lock(
+        Map<String, AccountRow> rows = new HashMap<>(accountRows.lock(
                 fresh.stream().filter(classifier::isMigratingProvider).map(NylasAccount::id).toList()));
         List<RelinkEvent> events = new ArrayList<>();
         for (NylasAccount account : fresh) {
-            RegistryRow row = rows.get(account.id());
+            AccountRow row = rows.get(account.id());
             switch (classifier.verdict(account)) {
                 case AFFECTED -> {
                     scan.affected++;
-                    row = rows.computeIfAbsent(account.id(), RegistryRow::unregistered);
+                    row = rows.computeIfAbsent(account.id(), AccountRow::unregistered);
                     if (row.detect(scanId)) {
                         scan.newlyDetected++;
                         events.add(AccountDetected.of(now, account.id(), account.email(), account.provider(),
@@ -77,7 +74,7 @@ public class Registry {
                 }
                 case UNKNOWN -> {
                     scan.unknown++;
-                    row = rows.computeIfAbsent(account.id(), RegistryRow::unregistered);
+                    row = rows.computeIfAbsent(account.id(), AccountRow::unregistered);
                     row.markUnknown(classifier.unknownReason(account));
                 }
                 case NOT_AFFECTED -> {
@@ -92,7 +89,7 @@ public class Registry {
                 row.observe(account);
             }
         }
-        registryRows.write(rows.values(), scanId, now);
+        accountRows.write(rows.values(), scanId, now);
         outbox.publishAll(events);
         AcceptedPage last = pages.get(pages.size() - 1);
         long before = scan.pagesRead;
@@ -116,15 +113,15 @@ public class Registry {
     public void complete(UUID scanId) {
         Instant now = clock.instant();
         Scan scan = Scan.findById(scanId);
-        List<RegistryRow> unseen = registryRows.lockUnseen(scanId);
+        List<AccountRow> unseen = accountRows.lockUnseen(scanId);
         List<RelinkEvent> events = new ArrayList<>();
-        for (RegistryRow row : unseen) {
+        for (AccountRow row : unseen) {
             if (row.resolve(Reason.GONE, now)) {
                 scan.resolved++;
                 events.add(AccountResolved.of(now, row.accountId, Reason.GONE, scanId));
             }
         }
-        registryRows.write(unseen, scanId, now);
+        accountRows.write(unseen, scanId, now);
         outbox.publishAll(events);
         scan.status = Scan.Status.COMPLETED;
         scan.finishedAt = now;
@@ -147,29 +144,23 @@ public class Registry {
     /** AccountNotified: the user was emailed. */
     @Transactional(TxType.MANDATORY)
     public void notified(AccountNotified event) {
-        find(event.accountId()).ifPresentOrElse(row -> {
-            row.notifications++;
-            row.lastNotifiedAt = event.occurredAt();
-            if (row.status == AccountStatus.DETECTED) {
-                row.status = AccountStatus.NOTIFIED;
-            }
-            row.updatedAt = clock.instant();
-        }, () -> LOG.infof("AccountNotified %s for account %s, which the registry does not hold", event.eventId(), event.accountId()));
+        change(event, row -> row.notified(event.occurredAt()));
     }
 
-    /** AccountMigrated: the user re-authenticated; the account is done, whatever its status was. */
+    /** AccountMigrated: the user re-authenticated. */
     @Transactional(TxType.MANDATORY)
     public void migrated(AccountMigrated event) {
-        find(event.accountId()).ifPresentOrElse(row -> {
-            row.status = AccountStatus.MIGRATED;
-            row.migratedAt = event.occurredAt();
-            row.newAccountId = event.newAccountId();
-            row.updatedAt = clock.instant();
-        }, () -> LOG.infof("AccountMigrated %s for account %s, which the registry does not hold", event.eventId(), event.accountId()));
+        change(event, row -> row.migrated(event.occurredAt(), event.newAccountId()));
     }
 
     /** Locked, like the scan's rows, so a scan and the funnel never write back each other's old status. */
-    private static Optional<RegisteredAccount> find(String accountId) {
-        return RegisteredAccount.findByIdOptional(accountId, LockModeType.PESSIMISTIC_WRITE);
+    private void change(RelinkEvent event, Consumer<AccountRow> transition) {
+        AccountRow row = accountRows.lock(event.accountId());
+        if (row == null) {
+            LOG.infof("%s %s for account %s, which the registry does not hold", event.getClass().getSimpleName(), event.eventId(), event.accountId());
+            return;
+        }
+        transition.accept(row);
+        accountRows.write(List.of(row), null, clock.instant());
     }
 }

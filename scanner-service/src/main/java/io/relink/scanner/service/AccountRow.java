@@ -8,10 +8,11 @@ import io.relink.scanner.client.NylasAccount;
 import io.relink.scanner.model.AccountStatus;
 
 /**
- * A registry row as a scan reads and changes it: where the account stands, and what the scan saw of it.
- * {@link RegistryRows} reads and writes these in batches.
+ * A registry account where it stands, and every change of status it can go through: detected, unknown and
+ * resolved by a scan, notified and migrated by the funnel. Plain Java, so each rule is tested without a database;
+ * {@link AccountRows} alone reads (locked) and writes these, for the scan and the funnel alike.
  */
-final class RegistryRow {
+final class AccountRow {
     final String accountId;
     /** Whether the row is in the database already (else it is inserted). */
     final boolean stored;
@@ -21,23 +22,21 @@ final class RegistryRow {
     String resolution;
     /** Why the account is UNKNOWN, while it is. */
     String unknownReason;
-    /** The account as this scan saw it; null for a row the scan did not see (resolved as gone). */
+    int notifications;
+    Instant lastNotifiedAt;
+    Instant migratedAt;
+    String newAccountId;
+    /** The account as this scan saw it; null for a row the scan did not see (resolved as gone) or the funnel's. */
     NylasAccount observed;
     private boolean changed;
 
-    RegistryRow(String accountId, boolean stored, AccountStatus status, UUID detectedScanId, Instant resolvedAt, String resolution,
-            String unknownReason) {
+    AccountRow(String accountId, boolean stored) {
         this.accountId = accountId;
         this.stored = stored;
-        this.status = status;
-        this.detectedScanId = detectedScanId;
-        this.resolvedAt = resolvedAt;
-        this.resolution = resolution;
-        this.unknownReason = unknownReason;
     }
 
-    static RegistryRow unregistered(String accountId) {
-        return new RegistryRow(accountId, false, null, null, null, null, null);
+    static AccountRow unregistered(String accountId) {
+        return new AccountRow(accountId, false);
     }
 
     /**
@@ -86,8 +85,27 @@ final class RegistryRow {
         return announced;
     }
 
+    /** What the scan saw of the account; its columns are written with the row. */
     void observe(NylasAccount account) {
         observed = account;
+        changed = true;
+    }
+
+    /** Its user was emailed (AccountNotified): counted whatever the status, and a detected account moves on. */
+    void notified(Instant at) {
+        notifications++;
+        lastNotifiedAt = at;
+        if (status == AccountStatus.DETECTED) {
+            status = AccountStatus.NOTIFIED;
+        }
+        changed = true;
+    }
+
+    /** Its user re-authenticated (AccountMigrated): the account is done, whatever its status was. */
+    void migrated(Instant at, String newAccountId) {
+        status = AccountStatus.MIGRATED;
+        migratedAt = at;
+        this.newAccountId = newAccountId;
         changed = true;
     }
 

@@ -24,44 +24,47 @@ import jakarta.transaction.Transactional;
 import jakarta.transaction.Transactional.TxType;
 
 /**
- * Reads and writes the registry rows a scan touches, one statement per kind for a whole batch of pages, on the
- * transaction's own connection. A scan writes thousands of rows a second; as entities (persistence context,
+ * The only reader-for-update and writer of the {@code account} table: the scan and the funnel both change
+ * {@link AccountRow}s and store them here. One statement per kind for a whole batch of pages, on the
+ * transaction's own connection: a scan writes thousands of rows a second, and as entities (persistence context,
  * dirty checking, one bound statement per row) they cost more than the database work itself.
  *
- * <p>Rows are read {@code FOR UPDATE}: the funnel consumer changes the same rows (NOTIFIED, MIGRATED) and locks
- * them too, so neither writes back a status the other has just changed.
+ * <p>Rows are read {@code FOR UPDATE} and written whole (status and funnel columns): the scan and the funnel
+ * consumer change the same rows, and the lock makes each apply its change to what the other last committed.
  */
 @ApplicationScoped
-public class RegistryRows {
-    private static final String COLUMNS = "account_id, status, detected_scan_id, resolved_at, resolution, unknown_reason";
+public class AccountRows {
+    private static final String COLUMNS = "account_id, status, detected_scan_id, resolved_at, resolution, unknown_reason,"
+            + " notifications, last_notified_at, migrated_at, new_account_id";
     private static final String LOCK = "SELECT " + COLUMNS + " FROM account WHERE account_id = ANY(?) ORDER BY account_id FOR UPDATE";
     private static final String LOCK_UNSEEN = "SELECT " + COLUMNS + " FROM account"
             + " WHERE status IN ('DETECTED', 'NOTIFIED', 'UNKNOWN') AND (last_scan_id IS NULL OR last_scan_id <> ?) ORDER BY account_id FOR UPDATE";
+    private static final String STATUS_COLUMNS = "status = ?, detected_scan_id = ?, resolved_at = ?, resolution = ?, unknown_reason = ?,"
+            + " notifications = ?, last_notified_at = ?, migrated_at = ?, new_account_id = ?";
     private static final String INSERT = "INSERT INTO account (account_id, email, provider, sync_state, billing_state, authentication_type,"
-            + " status, detected_scan_id, resolved_at, resolution, unknown_reason, first_seen_at, last_seen_at, last_scan_id, updated_at)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    private static final String UPDATE_SEEN = "UPDATE account SET email = ?, provider = ?, sync_state = ?, billing_state = ?, authentication_type = ?,"
-            + " status = ?, detected_scan_id = ?, resolved_at = ?, resolution = ?, unknown_reason = ?, last_seen_at = ?, last_scan_id = ?, updated_at = ?"
-            + " WHERE account_id = ?";
-    private static final String UPDATE_STATUS = "UPDATE account SET status = ?, detected_scan_id = ?, resolved_at = ?, resolution = ?, unknown_reason = ?, updated_at = ?"
-            + " WHERE account_id = ?";
+            + " status, detected_scan_id, resolved_at, resolution, unknown_reason, notifications, last_notified_at, migrated_at, new_account_id,"
+            + " first_seen_at, last_seen_at, last_scan_id, updated_at)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String UPDATE_SEEN = "UPDATE account SET email = ?, provider = ?, sync_state = ?, billing_state = ?, authentication_type = ?, "
+            + STATUS_COLUMNS + ", last_seen_at = ?, last_scan_id = ?, updated_at = ? WHERE account_id = ?";
+    private static final String UPDATE_STATUS = "UPDATE account SET " + STATUS_COLUMNS + ", updated_at = ? WHERE account_id = ?";
 
     private final EntityManager entityManager;
 
-    public RegistryRows(EntityManager entityManager) {
+    public AccountRows(EntityManager entityManager) {
         this.entityManager = entityManager;
     }
 
     /** The stored rows of these accounts, locked until the transaction ends. */
     @Transactional(TxType.MANDATORY)
-    Map<String, RegistryRow> lock(Collection<String> accountIds) {
+    Map<String, AccountRow> lock(Collection<String> accountIds) {
         if (accountIds.isEmpty()) {
             return Map.of();
         }
         return session().doReturningWork(connection -> {
             try (PreparedStatement select = connection.prepareStatement(LOCK)) {
                 select.setArray(1, connection.createArrayOf("text", accountIds.toArray()));
-                Map<String, RegistryRow> rows = new HashMap<>();
+                Map<String, AccountRow> rows = new HashMap<>();
                 read(select, row -> rows.put(row.accountId, row));
                 return rows;
             }
@@ -70,26 +73,32 @@ public class RegistryRows {
 
     /** The open and unknown rows the given scan did not see, locked until the transaction ends. */
     @Transactional(TxType.MANDATORY)
-    List<RegistryRow> lockUnseen(UUID scanId) {
+    List<AccountRow> lockUnseen(UUID scanId) {
         return session().doReturningWork(connection -> {
             try (PreparedStatement select = connection.prepareStatement(LOCK_UNSEEN)) {
                 select.setObject(1, scanId);
-                List<RegistryRow> rows = new ArrayList<>();
+                List<AccountRow> rows = new ArrayList<>();
                 read(select, rows::add);
                 return rows;
             }
         });
     }
 
-    /** Inserts the new rows and updates the changed ones, each kind in one batch. */
+    /** The stored row of this account, locked until the transaction ends; null when the registry does not hold it. */
     @Transactional(TxType.MANDATORY)
-    void write(Collection<RegistryRow> rows, UUID scanId, Instant now) {
+    AccountRow lock(String accountId) {
+        return lock(List.of(accountId)).get(accountId);
+    }
+
+    /** Inserts the new rows and updates the changed ones, each kind in one batch; {@code scanId} is the scan that saw them. */
+    @Transactional(TxType.MANDATORY)
+    void write(Collection<AccountRow> rows, UUID scanId, Instant now) {
         OffsetDateTime at = timestamp(now);
         session().doWork(connection -> {
             try (PreparedStatement insert = connection.prepareStatement(INSERT);
                     PreparedStatement updateSeen = connection.prepareStatement(UPDATE_SEEN);
                     PreparedStatement updateStatus = connection.prepareStatement(UPDATE_STATUS)) {
-                for (RegistryRow row : rows) {
+                for (AccountRow row : rows) {
                     if (!row.changed()) {
                         continue;
                     }
@@ -128,15 +137,27 @@ public class RegistryRows {
         return entityManager.unwrap(Session.class);
     }
 
-    private static void read(PreparedStatement select, Consumer<RegistryRow> into) throws SQLException {
+    private static void read(PreparedStatement select, Consumer<AccountRow> into) throws SQLException {
         try (ResultSet rs = select.executeQuery()) {
             while (rs.next()) {
-                OffsetDateTime resolvedAt = rs.getObject("resolved_at", OffsetDateTime.class);
-                into.accept(new RegistryRow(rs.getString("account_id"), true, AccountStatus.valueOf(rs.getString("status")),
-                        rs.getObject("detected_scan_id", UUID.class), resolvedAt == null ? null : resolvedAt.toInstant(),
-                        rs.getString("resolution"), rs.getString("unknown_reason")));
+                AccountRow row = new AccountRow(rs.getString("account_id"), true);
+                row.status = AccountStatus.valueOf(rs.getString("status"));
+                row.detectedScanId = rs.getObject("detected_scan_id", UUID.class);
+                row.resolvedAt = instant(rs, "resolved_at");
+                row.resolution = rs.getString("resolution");
+                row.unknownReason = rs.getString("unknown_reason");
+                row.notifications = rs.getInt("notifications");
+                row.lastNotifiedAt = instant(rs, "last_notified_at");
+                row.migratedAt = instant(rs, "migrated_at");
+                row.newAccountId = rs.getString("new_account_id");
+                into.accept(row);
             }
         }
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime at = rs.getObject(column, OffsetDateTime.class);
+        return at == null ? null : at.toInstant();
     }
 
     /** email, provider, sync_state, billing_state, authentication_type; returns the next parameter index. */
@@ -149,17 +170,24 @@ public class RegistryRows {
         return from + 5;
     }
 
-    /** status, detected_scan_id, resolved_at, resolution, unknown_reason; returns the next parameter index. */
-    private static int bindStatus(PreparedStatement statement, int from, RegistryRow row) throws SQLException {
+    /**
+     * status, detected_scan_id, resolved_at, resolution, unknown_reason, notifications, last_notified_at,
+     * migrated_at, new_account_id; returns the next parameter index.
+     */
+    private static int bindStatus(PreparedStatement statement, int from, AccountRow row) throws SQLException {
         statement.setString(from, row.status.name());
         statement.setObject(from + 1, row.detectedScanId);
-        statement.setObject(from + 2, row.resolvedAt == null ? null : timestamp(row.resolvedAt));
+        statement.setObject(from + 2, timestamp(row.resolvedAt));
         statement.setString(from + 3, row.resolution);
         statement.setString(from + 4, row.unknownReason);
-        return from + 5;
+        statement.setInt(from + 5, row.notifications);
+        statement.setObject(from + 6, timestamp(row.lastNotifiedAt));
+        statement.setObject(from + 7, timestamp(row.migratedAt));
+        statement.setString(from + 8, row.newAccountId);
+        return from + 9;
     }
 
     private static OffsetDateTime timestamp(Instant instant) {
-        return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+        return instant == null ? null : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
     }
 }
