@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -36,6 +37,7 @@ import com.networknt.schema.ValidationMessage;
  * fields, and the committed golden payloads still read and write back unchanged, so that a renamed or
  * retyped field fails the build.
  */
+@Tag("unit")
 class ContractTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Instant NOW = Instant.parse("2026-11-28T10:15:30.123Z");

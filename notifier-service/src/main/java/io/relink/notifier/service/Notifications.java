@@ -2,7 +2,6 @@ package io.relink.notifier.service;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -28,12 +27,14 @@ import jakarta.transaction.Transactional.TxType;
 @ApplicationScoped
 public class Notifications {
     private final NotifyConfig config;
+    private final EmailSchedule schedule;
     private final Outbox outbox;
     private final Clock clock;
     private final EntityManager entityManager;
 
     public Notifications(NotifyConfig config, Outbox outbox, Clock clock, EntityManager entityManager) {
         this.config = config;
+        this.schedule = EmailSchedule.of(config);
         this.outbox = outbox;
         this.clock = clock;
         this.entityManager = entityManager;
@@ -93,10 +94,8 @@ public class Notifications {
         outbox.publish(AccountNotified.of(now, n.accountId, n.kind == Kind.INITIAL ? AccountNotified.Kind.INITIAL
                 : AccountNotified.Kind.REMINDER, n.attempt, messageId));
         Recipient recipient = Recipient.findById(n.accountId);
-        int remindersSoFar = n.attempt - 1;
-        Instant next = now.plus(config.reminderInterval());
-        if (recipient.state == Recipient.State.OPEN && remindersSoFar < config.maxReminders() && beforeDeadline(next)) {
-            intend(n.accountId, Kind.REMINDER, n.attempt + 1, next);
+        if (recipient.state == Recipient.State.OPEN) {
+            schedule.nextReminder(n.attempt, now).ifPresent(next -> intend(n.accountId, Kind.REMINDER, n.attempt + 1, next));
         }
     }
 
@@ -104,8 +103,7 @@ public class Notifications {
     @Transactional(TxType.MANDATORY)
     public void failed(UUID notificationId, String error, boolean permanent) {
         Notification n = Notification.findById(notificationId);
-        long backoff = Math.min(config.maxRetryBackoff().toMillis(), config.retryBackoff().toMillis() << Math.min(n.tries - 1, 20));
-        retryOrGiveUp(n, error, permanent, clock.instant().plusMillis(backoff));
+        retryOrGiveUp(n, error, permanent, schedule.retryAt(n.tries, clock.instant()));
     }
 
     /**
@@ -122,7 +120,7 @@ public class Notifications {
     private void retryOrGiveUp(Notification n, String error, boolean permanent, Instant retryAt) {
         n.lastError = error;
         n.sendingSince = null;
-        if (permanent || n.tries >= config.maxTries()) {
+        if (schedule.givesUp(n.tries, permanent)) {
             n.status = Status.FAILED;
             return;
         }
@@ -163,10 +161,5 @@ public class Notifications {
                 .setParameter("id", UUID.randomUUID()).setParameter("account", accountId).setParameter("kind", kind.name())
                 .setParameter("attempt", attempt).setParameter("due", due).setParameter("now", clock.instant())
                 .executeUpdate();
-    }
-
-    private boolean beforeDeadline(Instant when) {
-        return config.remindAfterDeadline() || config.deadline()
-                .map(d -> when.isBefore(d.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC))).orElse(true);
     }
 }

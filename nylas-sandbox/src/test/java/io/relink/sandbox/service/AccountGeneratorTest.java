@@ -10,8 +10,10 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("unit")
 class AccountGeneratorTest {
     private final AccountGenerator generator = new AccountGenerator(42);
 

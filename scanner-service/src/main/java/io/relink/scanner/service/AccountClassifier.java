@@ -1,5 +1,6 @@
 package io.relink.scanner.service;
 
+import java.util.Collection;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -10,6 +11,7 @@ import io.relink.events.EmailAddresses;
 import io.relink.scanner.client.NylasAccount;
 import io.relink.scanner.config.ScanConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 /** Decides what an account from the API means for the migration. */
 @ApplicationScoped
@@ -28,8 +30,13 @@ public class AccountClassifier {
 
     private final Set<String> providers;
 
+    @Inject
     public AccountClassifier(ScanConfig config) {
-        this.providers = config.providers().stream().map(p -> p.trim().toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+        this(config.providers());
+    }
+
+    AccountClassifier(Collection<String> migratingProviders) {
+        this.providers = migratingProviders.stream().map(p -> p.trim().toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
     }
 
     public Verdict verdict(NylasAccount account) {

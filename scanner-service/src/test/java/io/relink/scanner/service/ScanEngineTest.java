@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -21,6 +22,7 @@ import io.relink.scanner.client.NylasAccount;
 import io.relink.scanner.client.PageFetcher.PageUnreadableException;
 import io.relink.scanner.service.ScanEngine.Start;
 
+@Tag("unit")
 class ScanEngineTest {
 
     /** An ordered account list that loses {@code deletionsPerRead} random accounts before every read. */
