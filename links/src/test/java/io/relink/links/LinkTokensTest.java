@@ -17,18 +17,24 @@ import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import io.relink.links.LinkTokens.InvalidLinkException;
 import io.relink.links.LinkTokens.InvalidLinkException.Reason;
 import io.relink.links.LinkTokens.Purpose;
 
+@Tag("unit")
 class LinkTokensTest {
     private static final String K1 = "k1-secret-that-is-long-enough-0123456789";
     private static final String K2 = "k2-secret-that-is-long-enough-9876543210";
     private static final Instant NOW = Instant.parse("2026-11-28T12:00:00Z");
 
     static LinkTokens tokens(Map<String, String> keys, String active, Instant now) {
+        return tokens(keys, active, now, Duration.ofDays(14));
+    }
+
+    static LinkTokens tokens(Map<String, String> keys, String active, Instant now, Duration lifetime) {
         return new LinkTokens(new LinkConfig() {
             public Map<String, String> keys() {
                 return keys;
@@ -39,9 +45,18 @@ class LinkTokensTest {
             }
 
             public Duration lifetime() {
-                return Duration.ofDays(14);
+                return lifetime;
             }
         }, Clock.fixed(now, ZoneOffset.UTC));
+    }
+
+    @Test
+    void theLifetimeIsToldInTheUnitAUserReadsBest() {
+        assertEquals("14 days", tokens(Map.of("k1", K1), "k1", NOW).lifetimeInWords());
+        assertEquals("1 day", tokens(Map.of("k1", K1), "k1", NOW, Duration.ofDays(1)).lifetimeInWords());
+        assertEquals("36 hours", tokens(Map.of("k1", K1), "k1", NOW, Duration.ofHours(36)).lifetimeInWords());
+        assertEquals("1 hour", tokens(Map.of("k1", K1), "k1", NOW, Duration.ofMinutes(90)).lifetimeInWords());
+        assertEquals("30 minutes", tokens(Map.of("k1", K1), "k1", NOW, Duration.ofMinutes(30)).lifetimeInWords());
     }
 
     @Test

@@ -21,7 +21,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class MailComposer {
 
     /** What the templates show. */
-    public record Content(String email, String link, String productName, String deadline, String supportContact,
+    public record Content(String email, String link, String linkLifetime, String productName, String deadline, String supportContact,
             String linkHost, String senderAddress, boolean reminder, int attempt) {
     }
 
@@ -48,7 +48,7 @@ public class MailComposer {
     public MailMessage compose(Notification notification, Recipient recipient, String messageId) {
         boolean confirmation = notification.kind == Notification.Kind.CONFIRMATION;
         String link = confirmation ? null : publicUrl + "/reauth/" + links.issue(LinkTokens.Purpose.REAUTH, recipient.accountId, recipient.email);
-        Content content = new Content(recipient.email, link, config.productName(), config.deadline().map(DATE::format).orElse(null),
+        Content content = new Content(recipient.email, link, links.lifetimeInWords(), config.productName(), config.deadline().map(DATE::format).orElse(null),
                 config.supportContact(), java.net.URI.create(publicUrl).getHost(), config.senderAddress(),
                 notification.kind == Notification.Kind.REMINDER, notification.attempt);
         String subject = confirmation ? "Your mailbox is reconnected to " + config.productName()

@@ -84,7 +84,7 @@ public class NotificationSender {
      * this again, so a stalled exchange holds only its own slot, for its own deadline. One filler at a time; the poll
      * catches a slot freed while another thread was filling.
      */
-    @Scheduled(every = "${relink.notify.poll-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+    @Scheduled(every = "${relink.notify.poll-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void fill() {
         if (!filling.compareAndSet(false, true)) {
@@ -209,7 +209,7 @@ public class NotificationSender {
      * Emails left SENDING by a replica that stopped (or a batch past its deadline) are due again: those that were in
      * flight may repeat. On its own schedule, so that a stuck sender cannot hold it; it also refreshes the age gauge.
      */
-    @Scheduled(every = "${relink.notify.recovery-interval:30s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+    @Scheduled(every = "${relink.notify.recovery-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void recoverAbandoned() {
         Instant now = clock.instant();

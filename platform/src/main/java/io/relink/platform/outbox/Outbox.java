@@ -1,7 +1,7 @@
 package io.relink.platform.outbox;
 
 import java.sql.PreparedStatement;
-import java.time.Instant;
+import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -30,9 +30,11 @@ public class Outbox {
             + " VALUES (?, ?, ?, ?, ?, ?, ?)";
 
     private final EntityManager entityManager;
+    private final Clock clock;
 
-    public Outbox(EntityManager entityManager) {
+    public Outbox(EntityManager entityManager, Clock clock) {
         this.entityManager = entityManager;
+        this.clock = clock;
     }
 
     @Transactional(TxType.MANDATORY)
@@ -46,7 +48,7 @@ public class Outbox {
         if (events.isEmpty()) {
             return;
         }
-        OffsetDateTime now = OffsetDateTime.ofInstant(Instant.now(), ZoneOffset.UTC);
+        OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
         entityManager.unwrap(Session.class).doWork(connection -> {
             try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
                 for (RelinkEvent event : events) {

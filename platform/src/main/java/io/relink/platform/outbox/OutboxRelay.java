@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -53,13 +54,15 @@ public class OutboxRelay {
     private final Emitter<byte[]> emitter;
     private final OutboxConfig config;
     private final EntityManager entityManager;
+    private final Clock clock;
     private final Counter published;
     private final Counter failed;
     private final AtomicLong pending = new AtomicLong();
 
     public OutboxRelay(@Channel("relink-outbox") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096) Emitter<byte[]> emitter,
-            OutboxConfig config, EntityManager entityManager, MeterRegistry registry) {
+            OutboxConfig config, EntityManager entityManager, MeterRegistry registry, Clock clock) {
         this.emitter = emitter;
+        this.clock = clock;
         this.config = config;
         this.entityManager = entityManager;
         this.published = Counter.builder("relink.outbox.published").description("Events the broker acknowledged").register(registry);
@@ -67,7 +70,7 @@ public class OutboxRelay {
         registry.gauge("relink.outbox.pending", pending);
     }
 
-    @Scheduled(every = "${relink.outbox.interval:0.2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+    @Scheduled(every = "${relink.outbox.interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = RelayDisabled.class)
     void relay() {
         while (relayBatch() == config.batchSize()) {
@@ -113,7 +116,7 @@ public class OutboxRelay {
         }
         if (!sent.isEmpty()) { // nothing acknowledged while the broker is away
             try (PreparedStatement markSent = connection.prepareStatement(MARK_SENT)) {
-                markSent.setObject(1, OffsetDateTime.now(ZoneOffset.UTC));
+                markSent.setObject(1, OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC));
                 markSent.setArray(2, connection.createArrayOf("bigint", sent.toArray()));
                 markSent.executeUpdate();
             }
@@ -178,7 +181,7 @@ public class OutboxRelay {
     void measureAndPrune() {
         QuarkusTransaction.requiringNew().run(() -> {
             pending.set(OutboxEvent.count("sentAt is null"));
-            OutboxEvent.delete("sentAt < ?1", Instant.now().minus(config.retention()));
+            OutboxEvent.delete("sentAt < ?1", clock.instant().minus(config.retention()));
         });
     }
 

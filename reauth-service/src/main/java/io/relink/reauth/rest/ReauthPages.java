@@ -124,8 +124,8 @@ public class ReauthPages {
         String[] text = switch (refusal) {
             case LINK_INVALID -> new String[] { "This link does not work",
                     "It may have been copied incompletely. Open the link from the email again, or ask for a new one." };
-            case LINK_EXPIRED -> new String[] { "This link has expired", "Links work for " + links.lifetime().toDays()
-                    + " days. Ask for a new one; a reminder email also has a fresh link." };
+            case LINK_EXPIRED -> new String[] { "This link has expired", "Links work for " + links.lifetimeInWords()
+                    + ". Ask for a new one; a reminder email also has a fresh link." };
             case ALREADY_MIGRATED -> new String[] { "Your mailbox is already reconnected", "There is nothing more to do." };
             case TOO_MANY_STARTS -> new String[] { "Please wait a moment", "This link was used to start signing in several times in the last minute. Try again in a minute." };
             case FOREIGN_SITE -> new String[] { "This request did not come from your reconnect page",

@@ -100,7 +100,7 @@ public class ScanService {
         return scan;
     }
 
-    @Scheduled(cron = "${relink.scan.schedule:off}", identity = "scheduled-scan")
+    @Scheduled(cron = "${relink.scan.schedule}", identity = "scheduled-scan")
     void scheduled() {
         try {
             start("schedule");
@@ -110,7 +110,7 @@ public class ScanService {
     }
 
     /** Keeps the heartbeat of scans running here, and takes over scans whose replica went away. */
-    @Scheduled(every = "${relink.scan.heartbeat-interval:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${relink.scan.heartbeat-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void heartbeatAndTakeOver() {
         if (stopping.get()) {
             return;
