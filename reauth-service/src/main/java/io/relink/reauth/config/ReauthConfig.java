@@ -6,47 +6,15 @@ import java.util.Optional;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** The OAuth hand-over ({@code relink.reauth.*}) and the Nylas application it uses ({@code relink.nylas.*}). */
+/** The OAuth hand-over ({@code relink.reauth.*}); the Nylas application is {@code NylasConfig} ({@code relink.nylas.*}). */
 @ConfigMapping(prefix = "relink")
 public interface ReauthConfig {
     /** Public base URL of this service: the links' base and the base of the one registered redirect_uri. */
     String publicUrl();
 
-    Nylas nylas();
-
     Reauth reauth();
 
     Token token();
-
-    interface Nylas {
-        String baseUrl();
-
-        /**
-         * Where the user's browser goes to sign in ({@code /oauth/authorize}): the API's base URL unless set, for
-         * networks where the browser and the service reach Nylas by different names (docker-compose, a proxy).
-         */
-        Optional<String> browserUrl();
-
-        /** Where the browser signs in, without a trailing slash. */
-        static String signInBaseUrl(Nylas nylas) {
-            return nylas.browserUrl().orElse(nylas.baseUrl()).replaceAll("/+$", "");
-        }
-
-        String clientId();
-
-        /** Never logged. */
-        String clientSecret();
-
-        @WithDefault("15s")
-        Duration requestTimeout();
-
-        /**
-         * The {@code Nylas-API-Version} header sent with every call, as the v2 SDKs pin it (2.5 in nylas-python 5.14
-         * and nylas-nodejs 6.11), so a change of Nylas's default version cannot change the answers under us.
-         */
-        @WithDefault("2.5")
-        String apiVersion();
-    }
 
     interface Reauth {
         /**

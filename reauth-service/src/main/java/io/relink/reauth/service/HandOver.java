@@ -20,10 +20,11 @@ import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import io.relink.events.AccountMigrated;
 import io.relink.links.LinkTokens;
+import io.relink.nylas.NylasCallException;
+import io.relink.nylas.NylasClient;
+import io.relink.nylas.NylasConfig;
+import io.relink.nylas.TokenGrant;
 import io.relink.platform.outbox.Outbox;
-import io.relink.reauth.client.NylasAuthClient;
-import io.relink.reauth.client.NylasAuthClient.NylasCallException;
-import io.relink.reauth.client.NylasAuthClient.TokenGrant;
 import io.relink.reauth.config.ReauthConfig;
 import io.relink.reauth.model.Migration;
 import io.relink.reauth.model.OAuthState;
@@ -72,17 +73,19 @@ public class HandOver {
     }
 
     private final ReauthConfig config;
+    private final NylasConfig nylasConfig;
     private final LinkTokens links;
-    private final NylasAuthClient nylas;
+    private final NylasClient nylas;
     private final TokenCipher cipher;
     private final Outbox outbox;
     private final Clock clock;
     private final EntityManager entityManager;
     private final SecureRandom random = new SecureRandom();
 
-    public HandOver(ReauthConfig config, LinkTokens links, NylasAuthClient nylas, TokenCipher cipher, Outbox outbox, Clock clock,
-            EntityManager entityManager) {
+    public HandOver(ReauthConfig config, NylasConfig nylasConfig, LinkTokens links, NylasClient nylas, TokenCipher cipher, Outbox outbox,
+            Clock clock, EntityManager entityManager) {
         this.config = config;
+        this.nylasConfig = nylasConfig;
         this.links = links;
         this.nylas = nylas;
         this.cipher = cipher;
@@ -148,8 +151,8 @@ public class HandOver {
         if (!created) {
             throw new RefusedException(Refusal.TOO_MANY_STARTS, linkToken);
         }
-        StringBuilder url = new StringBuilder(ReauthConfig.Nylas.signInBaseUrl(config.nylas())).append("/oauth/authorize")
-                .append("?client_id=").append(encode(config.nylas().clientId()))
+        StringBuilder url = new StringBuilder(nylasConfig.signInBaseUrl()).append("/oauth/authorize")
+                .append("?client_id=").append(encode(nylasConfig.clientId()))
                 .append("&redirect_uri=").append(encode(redirectUri()))
                 .append("&response_type=code")
                 .append("&scopes=").append(encode(config.reauth().scopes()))
@@ -275,7 +278,7 @@ public class HandOver {
                 return new Claim(mine, Refusal.HAND_OVER_IN_PROGRESS);
             }
             // Long enough for the exchange and the old account's retirement; lapses if this service dies meanwhile.
-            mine.exchangeUntil = now.plus(config.nylas().requestTimeout().multipliedBy(4));
+            mine.exchangeUntil = now.plus(nylasConfig.requestTimeout().multipliedBy(4));
             return new Claim(mine, null);
         });
     }

@@ -12,6 +12,9 @@ import java.util.concurrent.TimeUnit;
 
 import org.jboss.logging.Logger;
 
+import io.relink.nylas.NylasAccount;
+import io.relink.nylas.NylasClient;
+import io.relink.nylas.NylasFailure;
 import io.relink.scanner.config.ScanConfig;
 
 /**
@@ -31,10 +34,10 @@ public final class PageFetcher {
 
     /** Told of every retry, for the scan's counters. */
     public interface RetryListener {
-        void retrying(long offset, int attempt, PageFailure failure);
+        void retrying(long offset, int attempt, NylasFailure failure);
     }
 
-    private final NylasAccountsClient client;
+    private final NylasClient client;
     private final RequestPacer pacer;
     private final ScanConfig config;
     private static final int RATE_LIMITS_PER_ATTEMPT = 4;
@@ -43,7 +46,7 @@ public final class PageFetcher {
     private final Queue<Runnable> waiting = new ConcurrentLinkedQueue<>();
     private final AtomicInteger inFlight = new AtomicInteger();
 
-    public PageFetcher(NylasAccountsClient client, ScanConfig config, RetryListener listener) {
+    public PageFetcher(NylasClient client, ScanConfig config, RetryListener listener) {
         this.client = client;
         this.config = config;
         this.listener = listener;
@@ -55,9 +58,9 @@ public final class PageFetcher {
     }
 
     /** One request, sent when a slot is free: at most {@code concurrency} are in flight, however far the scan reads ahead. */
-    private CompletableFuture<NylasAccountsClient.Answer> send(long offset) {
-        CompletableFuture<NylasAccountsClient.Answer> answer = new CompletableFuture<>();
-        waiting.add(() -> client.page(offset, config.pageSize()).whenComplete((a, e) -> {
+    private CompletableFuture<NylasClient.AccountsPage> send(long offset) {
+        CompletableFuture<NylasClient.AccountsPage> answer = new CompletableFuture<>();
+        waiting.add(() -> client.accounts(offset, config.pageSize()).whenComplete((a, e) -> {
             inFlight.decrementAndGet();
             startWaiting();
             if (e != null) {
@@ -97,9 +100,9 @@ public final class PageFetcher {
                 .thenCompose(this::send)
                 .thenCompose(answer -> {
                     if (answer.failure() == null) {
-                        return CompletableFuture.completedFuture(answer.page());
+                        return CompletableFuture.completedFuture(answer.accounts());
                     }
-                    PageFailure failure = answer.failure();
+                    NylasFailure failure = answer.failure();
                     boolean rateLimited = failure.waitAtLeast().isPresent();
                     boolean exhausted = rateLimited ? throttled + 1 >= RATE_LIMITS_PER_ATTEMPT * config.maxAttempts()
                             : attempt >= config.maxAttempts();

@@ -8,7 +8,7 @@ import java.util.stream.Collectors;
 
 import io.relink.events.AccountResolved.Reason;
 import io.relink.events.EmailAddresses;
-import io.relink.scanner.client.NylasAccount;
+import io.relink.nylas.NylasAccount;
 import io.relink.scanner.config.ScanConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

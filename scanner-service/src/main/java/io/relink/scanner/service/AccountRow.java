@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.UUID;
 
 import io.relink.events.AccountResolved.Reason;
-import io.relink.scanner.client.NylasAccount;
+import io.relink.nylas.NylasAccount;
 import io.relink.scanner.model.AccountStatus;
 
 /**

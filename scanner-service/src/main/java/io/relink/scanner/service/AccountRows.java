@@ -16,7 +16,7 @@ import java.util.function.Consumer;
 
 import org.hibernate.Session;
 
-import io.relink.scanner.client.NylasAccount;
+import io.relink.nylas.NylasAccount;
 import io.relink.scanner.model.AccountStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;

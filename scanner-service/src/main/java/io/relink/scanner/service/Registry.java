@@ -18,7 +18,7 @@ import io.relink.events.AccountResolved;
 import io.relink.events.AccountResolved.Reason;
 import io.relink.events.RelinkEvent;
 import io.relink.platform.outbox.Outbox;
-import io.relink.scanner.client.NylasAccount;
+import io.relink.nylas.NylasAccount;
 import io.relink.scanner.model.Scan;
 import io.relink.scanner.service.ScanEngine.AcceptedPage;
 import jakarta.enterprise.context.ApplicationScoped;

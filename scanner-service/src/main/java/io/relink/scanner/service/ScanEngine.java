@@ -12,7 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongFunction;
 
-import io.relink.scanner.client.NylasAccount;
+import io.relink.nylas.NylasAccount;
 
 /**
  * Walks the whole account list and hands each account to a {@link PageSink} once, completely even while

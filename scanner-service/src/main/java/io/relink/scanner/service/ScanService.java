@@ -18,7 +18,7 @@ import org.jboss.logging.Logger;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
-import io.relink.scanner.client.NylasAccountsClient;
+import io.relink.nylas.NylasClient;
 import io.relink.scanner.client.PageFetcher;
 import io.relink.scanner.client.PageFetcher.PageUnreadableException;
 import io.relink.scanner.config.ScanConfig;
@@ -54,7 +54,7 @@ public class ScanService {
     }
 
     private final ScanConfig config;
-    private final NylasAccountsClient client;
+    private final NylasClient client;
     private final Registry registry;
     private final ScanMetrics metrics;
     private final Clock clock;
@@ -67,7 +67,7 @@ public class ScanService {
     private final Set<UUID> runningHere = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean stopping = new AtomicBoolean();
 
-    public ScanService(ScanConfig config, NylasAccountsClient client, Registry registry, ScanMetrics metrics, Clock clock) {
+    public ScanService(ScanConfig config, NylasClient client, Registry registry, ScanMetrics metrics, Clock clock) {
         this.config = config;
         this.client = client;
         this.registry = registry;

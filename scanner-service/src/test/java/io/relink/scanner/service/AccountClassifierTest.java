@@ -12,7 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import io.relink.events.AccountResolved.Reason;
-import io.relink.scanner.client.NylasAccount;
+import io.relink.nylas.NylasAccount;
 import io.relink.scanner.service.AccountClassifier.Verdict;
 
 /** What each kind of Nylas account means for the migration, with the default providers eas and ews. */

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import io.relink.events.AccountResolved.Reason;
-import io.relink.scanner.client.NylasAccount;
+import io.relink.nylas.NylasAccount;
 import io.relink.scanner.model.AccountStatus;
 
 /** Every status change of a registry account, without a database. */

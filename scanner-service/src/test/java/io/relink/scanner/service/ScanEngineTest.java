@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import io.relink.scanner.client.NylasAccount;
+import io.relink.nylas.NylasAccount;
 import io.relink.scanner.client.PageFetcher.PageUnreadableException;
 import io.relink.scanner.service.ScanEngine.Start;
 

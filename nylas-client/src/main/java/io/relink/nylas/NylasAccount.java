@@ -1,4 +1,4 @@
-package io.relink.scanner.client;
+package io.relink.nylas;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
