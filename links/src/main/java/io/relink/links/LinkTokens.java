@@ -25,6 +25,7 @@ import jakarta.enterprise.context.ApplicationScoped;
  */
 @ApplicationScoped
 public class LinkTokens {
+    private static final java.util.regex.Pattern TRACEPARENT = java.util.regex.Pattern.compile("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
     private static final String VERSION = "v1";
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder B64D = Base64.getUrlDecoder();
@@ -37,7 +38,11 @@ public class LinkTokens {
     }
 
     /** What a valid token says. */
-    public record Claims(String accountId, String email, Instant expiresAt, String keyId) {
+    /**
+     * What a token says. {@code traceParent} is the W3C trace context of the email that carried the link, so the
+     * hand-over continues the account's trace; null when tracing was off (and in links issued before it existed).
+     */
+    public record Claims(String accountId, String email, Instant expiresAt, String keyId, String traceParent) {
     }
 
     /** Why a token is refused. Messages are for logs and operators, never shown to users as they are. */
@@ -99,18 +104,33 @@ public class LinkTokens {
     }
 
     public String issue(Purpose purpose, String accountId, String email) {
-        return issue(purpose, accountId, email, clock.instant().plus(config.lifetime()));
+        return issue(purpose, accountId, email, (String) null);
+    }
+
+    /** A link in the trace {@code traceParent} (a W3C traceparent, or null for none). */
+    public String issue(Purpose purpose, String accountId, String email, String traceParent) {
+        return issue(purpose, accountId, email, clock.instant().plus(config.lifetime()), traceParent);
     }
 
     public String issue(Purpose purpose, String accountId, String email, Instant expiresAt) {
+        return issue(purpose, accountId, email, expiresAt, null);
+    }
+
+    public String issue(Purpose purpose, String accountId, String email, Instant expiresAt, String traceParent) {
         byte[] nonce = new byte[16];
         random.nextBytes(nonce);
         byte[] use = purpose.name().getBytes(StandardCharsets.UTF_8);
         byte[] account = accountId.getBytes(StandardCharsets.UTF_8);
         byte[] mail = email.getBytes(StandardCharsets.UTF_8);
-        ByteBuffer payload = ByteBuffer.allocate(16 + 8 + 4 + use.length + 4 + account.length + 4 + mail.length);
+        // The trace is an optional last field: links issued without it stay valid.
+        byte[] trace = traceParent != null && TRACEPARENT.matcher(traceParent).matches() ? traceParent.getBytes(StandardCharsets.US_ASCII) : null;
+        ByteBuffer payload = ByteBuffer.allocate(16 + 8 + 4 + use.length + 4 + account.length + 4 + mail.length
+                + (trace == null ? 0 : 4 + trace.length));
         payload.put(nonce).putLong(expiresAt.getEpochSecond()).putInt(use.length).put(use).putInt(account.length).put(account)
                 .putInt(mail.length).put(mail);
+        if (trace != null) {
+            payload.putInt(trace.length).put(trace);
+        }
         String signed = VERSION + "." + activeKey + "." + B64.encodeToString(payload.array());
         return signed + "." + B64.encodeToString(sign(keys.get(activeKey), signed));
     }
@@ -146,7 +166,8 @@ public class LinkTokens {
             String use = field(buffer);
             String account = field(buffer);
             String mail = field(buffer);
-            if (buffer.hasRemaining()) {
+            String trace = buffer.hasRemaining() ? field(buffer) : null;
+            if (buffer.hasRemaining() || (trace != null && !TRACEPARENT.matcher(trace).matches())) {
                 throw new InvalidLinkException(InvalidLinkException.Reason.MALFORMED, "payload has trailing bytes");
             }
             if (!purpose.name().equals(use)) {
@@ -155,7 +176,7 @@ public class LinkTokens {
             if (!clock.instant().isBefore(expiresAt)) {
                 throw new InvalidLinkException(InvalidLinkException.Reason.EXPIRED, "expired at " + expiresAt);
             }
-            return new Claims(account, mail, expiresAt, parts[1]);
+            return new Claims(account, mail, expiresAt, parts[1], trace);
         } catch (RuntimeException e) {
             if (e instanceof InvalidLinkException invalid) {
                 throw invalid;

@@ -51,6 +51,17 @@ class LinkTokensTest {
     }
 
     @Test
+    void aTokenCarriesTheTraceOfItsEmailAndOneWithoutItStaysValid() {
+        LinkTokens tokens = tokens(Map.of("k1", K1), "k1", NOW);
+        String traceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        assertEquals(traceParent, tokens.verify(tokens.issue(Purpose.REAUTH, "acc-1", "a@contoso.example", traceParent), Purpose.REAUTH)
+                .traceParent());
+        assertEquals(null, tokens.verify(tokens.issue(Purpose.REAUTH, "acc-1", "a@contoso.example"), Purpose.REAUTH).traceParent());
+        assertEquals(null, tokens.verify(tokens.issue(Purpose.REAUTH, "acc-1", "a@contoso.example", "not a traceparent"), Purpose.REAUTH)
+                .traceParent(), "a malformed trace is left out, never signed into a link");
+    }
+
+    @Test
     void theLifetimeIsToldInTheUnitAUserReadsBest() {
         assertEquals("14 days", tokens(Map.of("k1", K1), "k1", NOW).lifetimeInWords());
         assertEquals("1 day", tokens(Map.of("k1", K1), "k1", NOW, Duration.ofDays(1)).lifetimeInWords());

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -19,6 +20,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -26,6 +30,7 @@ import io.relink.devstack.Devstack;
 import io.relink.devstack.DevstackResource;
 import io.relink.devstack.InjectDevstack;
 import io.relink.devstack.TopicClient;
+import io.relink.devstack.testing.RecordedSpans;
 import io.relink.events.AccountDetected;
 import io.relink.events.AccountMigrated;
 import io.relink.events.AccountNotified;
@@ -45,6 +50,9 @@ import jakarta.mail.internet.MimeMessage;
 class NotifierTest {
     private static final Pattern LINK = Pattern.compile("http://localhost:8083/reauth/([A-Za-z0-9._-]+)");
     private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @Inject
+    InMemorySpanExporter spans;
 
     @InjectDevstack
     Devstack devstack;
@@ -75,6 +83,34 @@ class NotifierTest {
         assertEquals(AccountNotified.Kind.INITIAL, notified.kind());
         assertEquals(1, notified.attempt());
         assertEquals(mail.getMessageID(), notified.messageId());
+    }
+
+    /**
+     * The account's trace, begun by the scan, goes on through the email: its send is a span of that trace, the link
+     * carries it to reauth, and AccountNotified's record continues it.
+     */
+    @Test
+    void theEmailItsLinkAndAccountNotifiedContinueTheTraceOfAccountDetected() throws Exception {
+        AccountDetected detected = detected();
+        String traceParent = RecordedSpans.newTraceParent();
+        String traceId = RecordedSpans.traceId(traceParent);
+        send(detected, traceParent);
+
+        Matcher link = LINK.matcher(text(awaitMails(detected.email(), 1).get(0)));
+        assertTrue(link.find());
+        assertEquals(traceId, RecordedSpans.traceId(links.verify(link.group(1), LinkTokens.Purpose.REAUTH).traceParent()));
+        try (TopicClient client = topics()) {
+            ConsumerRecord<String, byte[]> notified = await().atMost(WAIT).until(() -> client.readFromBeginning(Topics.NOTIFICATIONS,
+                    Integer.MAX_VALUE, Duration.ofSeconds(2)).stream().filter(r -> detected.accountId().equals(r.key())).findFirst(),
+                    Optional::isPresent).get();
+            assertEquals(traceId, RecordedSpans.traceId(notified.headers()), "AccountNotified is published in the account's trace");
+        }
+        await().atMost(WAIT).untilAsserted(() -> {
+            List<SpanData> trace = RecordedSpans.ofTrace(spans, traceId);
+            assertTrue(trace.stream().anyMatch(s -> s.getName().equals("email send")), trace.toString());
+            assertTrue(trace.stream().anyMatch(s -> s.getKind() == SpanKind.CONSUMER && s.getName().startsWith("notifier process")), trace.toString());
+            assertTrue(trace.stream().anyMatch(s -> s.getKind() == SpanKind.PRODUCER), "the relay's send: " + trace);
+        });
     }
 
     @Test
@@ -195,9 +231,16 @@ class NotifierTest {
     }
 
     private void send(RelinkEvent event) {
+        send(event, null);
+    }
+
+    private void send(RelinkEvent event, String traceParent) {
         try (TopicClient client = topics()) {
             RecordHeaders headers = new RecordHeaders();
             CloudEventHeaders.write(headers, event, "/relink/test");
+            if (traceParent != null) {
+                headers.add("traceparent", traceParent.getBytes(StandardCharsets.UTF_8));
+            }
             client.send(new ProducerRecord<>(event.type().topic(), null, event.accountId(), EventCodec.write(event), headers));
         }
     }

@@ -21,14 +21,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -39,6 +43,7 @@ import io.relink.devstack.InjectSandbox;
 import io.relink.devstack.SandboxProcess;
 import io.relink.devstack.SandboxResource;
 import io.relink.devstack.TopicClient;
+import io.relink.devstack.testing.RecordedSpans;
 import io.relink.events.AccountMigrated;
 import io.relink.events.CloudEventHeaders;
 import io.relink.events.EventCodec;
@@ -56,6 +61,9 @@ import jakarta.inject.Inject;
 @WithTestResource(value = SandboxResource.class, initArgs = @ResourceArg(name = "relink.sandbox.accounts", value = "500"))
 class HandOverTest {
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Inject
+    InMemorySpanExporter spans;
 
     @InjectDevstack
     Devstack devstack;
@@ -112,6 +120,31 @@ class HandOverTest {
         assertFalse(tokensOf(id).get(0).get("revoked").equals(true), "the password-era token stays unless revoke-old-tokens is on");
         assertSecretNowhere(issued);
         given().get("/api/migrations/" + id + "/token").then().statusCode(401);
+    }
+
+    /** The link carries the account's trace; the hand-over's spans and AccountMigrated's record continue it. */
+    @Test
+    void theHandOverAndAccountMigratedContinueTheTraceTheLinkCarries() throws Exception {
+        Map<String, Object> account = affected(8);
+        String id = (String) account.get("id");
+        String traceParent = RecordedSpans.newTraceParent();
+        String traceId = RecordedSpans.traceId(traceParent);
+        String link = links.issue(Purpose.REAUTH, id, (String) account.get("email"), traceParent);
+
+        SignInFlow.Callback callback = SignInFlow.signIn(sandbox, link, null, "accept");
+        callback(callback.query(), callback.cookie()).then().statusCode(303);
+        try (TopicClient client = new TopicClient(devstack.kafka().bootstrapServers())) {
+            ConsumerRecord<String, byte[]> migrated = await().atMost(Duration.ofSeconds(30)).until(() -> client.readFromBeginning(
+                    Topics.MIGRATIONS, Integer.MAX_VALUE, Duration.ofSeconds(2)).stream().filter(r -> id.equals(r.key())).findFirst(),
+                    Optional::isPresent).get();
+            assertEquals(traceId, RecordedSpans.traceId(migrated.headers()), "AccountMigrated is published in the account's trace");
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            List<SpanData> trace = RecordedSpans.ofTrace(spans, traceId);
+            assertTrue(trace.stream().anyMatch(s -> s.getName().equals("hand-over start")), trace.toString());
+            SpanData complete = trace.stream().filter(s -> s.getName().equals("hand-over complete")).findFirst().orElseThrow();
+            assertFalse(complete.getLinks().isEmpty(), "the account's span links to the browser request's own trace");
+        });
     }
 
     @Test

@@ -24,6 +24,9 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -35,6 +38,7 @@ import io.relink.devstack.InjectSandbox;
 import io.relink.devstack.SandboxProcess;
 import io.relink.devstack.SandboxResource;
 import io.relink.devstack.TopicClient;
+import io.relink.devstack.testing.RecordedSpans;
 import io.relink.events.AccountDetected;
 import io.relink.events.AccountResolved;
 import io.relink.events.CloudEventHeaders;
@@ -61,6 +65,9 @@ class ScanTest {
 
     @Inject
     ScanService scanService;
+
+    @Inject
+    InMemorySpanExporter spans;
 
     @BeforeEach
     void resetSandbox() {
@@ -213,6 +220,32 @@ class ScanTest {
     }
 
     // --- helpers
+
+    /**
+     * An account's trace begins where the scan stores the page that found it: each AccountDetected record carries the
+     * trace of a "scan store pages" span, and the relay's send joins it.
+     */
+    @Test
+    void eachDetectionIsPublishedInTheTraceOfTheStoredPagesThatFoundIt() {
+        // Forgotten open accounts are new to the next scan, which detects and announces them again.
+        QuarkusTransaction.requiringNew().run(() -> RegisteredAccount.delete("status", AccountStatus.DETECTED));
+        UUID scan = scanToTheEnd("COMPLETED");
+        long expected = QuarkusTransaction.requiringNew().call(() -> RegisteredAccount.count("detectedScanId", scan));
+        assertTrue(expected > 0);
+        try (TopicClient client = new TopicClient(devstack.kafka().bootstrapServers())) {
+            List<ConsumerRecord<String, byte[]>> detections = await().atMost(Duration.ofSeconds(30)).until(
+                    () -> client.readFromBeginning(Topics.ACCOUNTS, Integer.MAX_VALUE, Duration.ofSeconds(2)).stream()
+                            .filter(r -> EventCodec.read(CloudEventHeaders.read(r.headers(), CloudEventHeaders.TYPE), r.value())
+                                    instanceof AccountDetected d && d.scanId().equals(scan)).toList(),
+                    r -> r.size() >= expected);
+            await().atMost(Duration.ofSeconds(30)).until(() -> spans.getFinishedSpanItems().stream()
+                    .filter(s -> s.getName().equals("scan store pages")).map(SpanData::getTraceId).collect(Collectors.toSet()),
+                    traces -> detections.stream().map(r -> RecordedSpans.traceId(r.headers())).allMatch(traces::contains));
+            String oneTrace = RecordedSpans.traceId(detections.get(0).headers());
+            await().atMost(Duration.ofSeconds(30)).until(() -> RecordedSpans.ofTrace(spans, oneTrace).stream()
+                    .anyMatch(s -> s.getKind() == SpanKind.PRODUCER));
+        }
+    }
 
     private static RequestSpecification admin() {
         return given().header("Authorization", "Bearer test-admin-key");

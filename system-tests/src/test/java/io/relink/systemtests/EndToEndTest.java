@@ -59,11 +59,15 @@ class EndToEndTest {
 
     @BeforeAll
     static void start() throws Exception {
-        system = RelinkSystem.builder(Files.createTempDirectory("relink-e2e"))
+        RelinkSystem.Builder builder = RelinkSystem.builder(Files.createTempDirectory("relink-e2e"))
                 .accounts(600)
                 .adminKey("e2e-admin-key")
-                .config(RelinkSystem.Service.NOTIFIER, "relink.notify.poll-interval", "0.2s")
-                .start();
+                .config(RelinkSystem.Service.NOTIFIER, "relink.notify.poll-interval", "0.2s");
+        // Tracing on, keeping no trace (ratio 0, so nothing is exported): the context still travels between services.
+        for (RelinkSystem.Service service : RelinkSystem.Service.values()) {
+            builder.config(service, "quarkus.otel.sdk.disabled", "false").config(service, "quarkus.otel.traces.sampler.arg", "0");
+        }
+        system = builder.start();
         probe = new RelinkProbe(system);
     }
 
@@ -260,4 +264,24 @@ class EndToEndTest {
         assertTrue(again.says("Your mailbox is already reconnected"), again.html());
     }
 
+    /**
+     * One account, one trace, across the three services as separate processes: its AccountDetected (scanner),
+     * AccountNotified (notifier, via the email) and AccountMigrated (reauth, via the link) carry the same trace id.
+     */
+    @Test
+    @Order(4)
+    void eachMigratedAccountsEventsCarryOneTraceAcrossTheServices() {
+        Set<String> migrated = probe.accountsWithStatus("MIGRATED");
+        assertFalse(migrated.isEmpty());
+        Map<String, Set<String>> detected = probe.traceIdsByAccount(EventType.ACCOUNT_DETECTED);
+        Map<String, Set<String>> notified = probe.traceIdsByAccount(EventType.ACCOUNT_NOTIFIED);
+        Map<String, Set<String>> migrations = probe.traceIdsByAccount(EventType.ACCOUNT_MIGRATED);
+        for (String account : migrated) {
+            Set<String> trace = detected.get(account);
+            assertEquals(1, trace.size(), account + ": " + trace);
+            assertFalse(trace.contains("null"), account + " was detected without a trace");
+            assertEquals(trace, notified.get(account), account + ": the email continued the scan's trace");
+            assertEquals(trace, migrations.get(account), account + ": the hand-over continued it through the link");
+        }
+    }
 }

@@ -22,6 +22,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.relink.devstack.MailServer;
 import io.relink.devstack.RelinkSystem;
 import io.relink.devstack.ServiceProcess;
+import io.relink.devstack.TopicClient;
+import io.relink.devstack.testing.RecordedSpans;
+import io.relink.events.CloudEventHeaders;
+import io.relink.events.EventType;
 import io.relink.events.Topics;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
@@ -110,6 +114,19 @@ final class RelinkProbe {
     }
 
     /** The end offset of every partition of every Relink topic (DLQs too): they move when anything is published. */
+    /** The trace ids each account's events of one type carry on the wire (their traceparent headers). */
+    Map<String, Set<String>> traceIdsByAccount(EventType type) {
+        try (TopicClient client = new TopicClient(system.kafka().bootstrapServers())) {
+            Map<String, Set<String>> traces = new HashMap<>();
+            for (var record : client.readFromBeginning(type.topic(), Integer.MAX_VALUE, Duration.ofSeconds(2))) {
+                if (type.ceType().equals(CloudEventHeaders.read(record.headers(), CloudEventHeaders.TYPE))) {
+                    traces.computeIfAbsent(record.key(), k -> new HashSet<>()).add(String.valueOf(RecordedSpans.traceId(record.headers())));
+                }
+            }
+            return traces;
+        }
+    }
+
     Map<TopicPartition, Long> endOffsets() {
         try (Admin admin = system.kafka().admin()) {
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();

@@ -58,4 +58,7 @@ public class Notification extends PanacheEntityBase {
     public Instant sentAt;
     @Column(name = "created_at")
     public Instant createdAt;
+    /** The account's trace where this email was intended (W3C traceparent); null when tracing is off. */
+    @Column(name = "trace_parent")
+    public String traceParent;
 }

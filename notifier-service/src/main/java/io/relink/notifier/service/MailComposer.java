@@ -44,10 +44,13 @@ public class MailComposer {
         this.publicUrl = publicUrl.replaceAll("/+$", "");
     }
 
-    /** The email for one notification; its Message-ID is derived from the notification, so it is known before sending. */
-    public MailMessage compose(Notification notification, Recipient recipient, String messageId) {
+    /**
+     * The email for one notification; its Message-ID is derived from the notification, so it is known before sending.
+     * The link carries {@code traceParent}, the send's span, so the hand-over continues the account's trace.
+     */
+    public MailMessage compose(Notification notification, Recipient recipient, String messageId, String traceParent) {
         boolean confirmation = notification.kind == Notification.Kind.CONFIRMATION;
-        String link = confirmation ? null : publicUrl + "/reauth/" + links.issue(LinkTokens.Purpose.REAUTH, recipient.accountId, recipient.email);
+        String link = confirmation ? null : publicUrl + "/reauth/" + links.issue(LinkTokens.Purpose.REAUTH, recipient.accountId, recipient.email, traceParent);
         Content content = new Content(recipient.email, link, links.lifetimeInWords(), config.productName(), config.deadline().map(DATE::format).orElse(null),
                 config.supportContact(), java.net.URI.create(publicUrl).getHost(), config.senderAddress(),
                 notification.kind == Notification.Kind.REMINDER, notification.attempt);

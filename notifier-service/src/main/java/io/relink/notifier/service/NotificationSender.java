@@ -20,6 +20,9 @@ import org.jboss.logging.Logger;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import io.relink.notifier.client.SmtpClient;
@@ -27,6 +30,7 @@ import io.relink.notifier.config.NotifyConfig;
 import io.relink.notifier.model.Notification;
 import io.relink.notifier.model.Notification.Status;
 import io.relink.notifier.model.Recipient;
+import io.relink.platform.tracing.AccountTraces;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -53,14 +57,16 @@ public class NotificationSender {
     private final Counter failed;
     private final Counter outcomeUnknown;
     private final String messageIdDomain;
+    private final AccountTraces traces;
     /** When each send in flight started ({@link System#nanoTime()}: real time, whatever the business clock says). */
     private final Map<UUID, Long> inFlight = new ConcurrentHashMap<>();
     private final AtomicLong oldestSendingEpochSecond = new AtomicLong(0);
     private final AtomicBoolean filling = new AtomicBoolean();
 
     public NotificationSender(NotifyConfig config, Notifications notifications, MailComposer composer, SmtpClient smtp, Clock clock,
-            EntityManager entityManager, MeterRegistry registry) {
+            EntityManager entityManager, MeterRegistry registry, AccountTraces traces) {
         this.config = config;
+        this.traces = traces;
         this.notifications = notifications;
         this.composer = composer;
         this.smtp = smtp;
@@ -107,16 +113,27 @@ public class NotificationSender {
         }
     }
 
-    /** One send, its outcome recorded on a worker thread (never the mail client's I/O thread) in its own transaction. */
+    /**
+     * One send, its outcome recorded on a worker thread (never the mail client's I/O thread) in its own transaction.
+     * The send is a span in the account's trace: the link in the email and the events its outcome writes carry it.
+     */
     private Uni<Void> send(Claimed c) {
         UUID id = c.notification().id;
-        return Uni.createFrom().deferred(() -> smtp.send(composer.compose(c.notification(), c.recipient(), c.messageId())))
+        Span span = traces.start("email send", SpanKind.CLIENT, traces.stored(c.notification().traceParent));
+        // Passed on explicitly, not made current: this may run on a thread that carries the mail client's Vert.x
+        // context, where a span cannot be made current.
+        String traceParent = AccountTraces.traceparent(span.getSpanContext());
+        return Uni.createFrom().deferred(() -> smtp.send(composer.compose(c.notification(), c.recipient(), c.messageId(), traceParent)))
                 .onItem().<Throwable>transform(ok -> null).onFailure().recoverWithItem(error -> error)
                 .emitOn(Infrastructure.getDefaultWorkerPool())
                 .invoke(error -> {
                     try {
-                        QuarkusTransaction.requiringNew().run(() -> record(c, error));
+                        if (error != null) {
+                            span.setStatus(StatusCode.ERROR, error.getClass().getSimpleName());
+                        }
+                        QuarkusTransaction.requiringNew().run(() -> record(c, error, traceParent));
                     } finally {
+                        span.end();
                         inFlight.remove(id);
                     }
                 }).replaceWithVoid()
@@ -134,10 +151,11 @@ public class NotificationSender {
     private record Claimed(Notification notification, Recipient recipient, String messageId) {
     }
 
-    private void record(Claimed c, Throwable error) {
+    /** The outcome of one send; {@code traceParent} is the send's span. */
+    private void record(Claimed c, Throwable error, String traceParent) {
         UUID id = c.notification().id;
         if (error == null) {
-            notifications.sent(id, c.messageId());
+            notifications.sent(id, c.messageId(), traceParent);
             sent.increment();
             return;
         }

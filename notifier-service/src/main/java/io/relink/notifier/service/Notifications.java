@@ -15,6 +15,7 @@ import io.relink.notifier.model.Notification.Kind;
 import io.relink.notifier.model.Notification.Status;
 import io.relink.notifier.model.Recipient;
 import io.relink.platform.outbox.Outbox;
+import io.relink.platform.tracing.AccountTraces;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
@@ -62,7 +63,7 @@ public class Notifications {
         if (fresh) {
             recipient.persist();
         }
-        intend(event.accountId(), Kind.INITIAL, 1, now);
+        intend(event.accountId(), Kind.INITIAL, 1, now, AccountTraces.current());
     }
 
     /** AccountResolved: no more emails for this account. */
@@ -75,13 +76,13 @@ public class Notifications {
     @Transactional(TxType.MANDATORY)
     public void migrated(AccountMigrated event) {
         if (close(event.accountId(), Recipient.State.MIGRATED) && config.confirmation()) {
-            intend(event.accountId(), Kind.CONFIRMATION, 1, clock.instant());
+            intend(event.accountId(), Kind.CONFIRMATION, 1, clock.instant(), AccountTraces.current());
         }
     }
 
-    /** The email went out: mark it, announce it, and plan the next reminder. */
+    /** The email went out: mark it, announce it, and plan the next reminder, in the trace of its send. */
     @Transactional(TxType.MANDATORY)
-    public void sent(UUID notificationId, String messageId) {
+    public void sent(UUID notificationId, String messageId, String traceParent) {
         Instant now = clock.instant();
         Notification n = Notification.findById(notificationId);
         n.status = Status.SENT;
@@ -92,10 +93,10 @@ public class Notifications {
             return;
         }
         outbox.publish(AccountNotified.of(now, n.accountId, n.kind == Kind.INITIAL ? AccountNotified.Kind.INITIAL
-                : AccountNotified.Kind.REMINDER, n.attempt, messageId));
+                : AccountNotified.Kind.REMINDER, n.attempt, messageId), traceParent);
         Recipient recipient = Recipient.findById(n.accountId);
         if (recipient.state == Recipient.State.OPEN) {
-            schedule.nextReminder(n.attempt, now).ifPresent(next -> intend(n.accountId, Kind.REMINDER, n.attempt + 1, next));
+            schedule.nextReminder(n.attempt, now).ifPresent(next -> intend(n.accountId, Kind.REMINDER, n.attempt + 1, next, traceParent));
         }
     }
 
@@ -154,12 +155,16 @@ public class Notifications {
         return true;
     }
 
-    /** Records an intended email unless the same one exists already (the unique key decides, race-free). */
-    private void intend(String accountId, Kind kind, int attempt, Instant due) {
-        entityManager.createNativeQuery("INSERT INTO notification (id, account_id, kind, attempt, status, due_at, created_at) "
-                + "VALUES (:id, :account, :kind, :attempt, 'PENDING', :due, :now) ON CONFLICT (account_id, kind, attempt) DO NOTHING")
+    /**
+     * Records an intended email unless the same one exists already (the unique key decides, race-free), in the
+     * account's trace: the event's for the initial email, the previous email's for a reminder.
+     */
+    private void intend(String accountId, Kind kind, int attempt, Instant due, String traceParent) {
+        entityManager.createNativeQuery("INSERT INTO notification (id, account_id, kind, attempt, status, due_at, created_at, trace_parent) "
+                + "VALUES (:id, :account, :kind, :attempt, 'PENDING', :due, :now, :trace) ON CONFLICT (account_id, kind, attempt) DO NOTHING")
                 .setParameter("id", UUID.randomUUID()).setParameter("account", accountId).setParameter("kind", kind.name())
                 .setParameter("attempt", attempt).setParameter("due", due).setParameter("now", clock.instant())
+                .setParameter("trace", traceParent)
                 .executeUpdate();
     }
 }

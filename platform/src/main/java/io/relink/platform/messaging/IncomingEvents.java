@@ -4,11 +4,13 @@ import java.util.function.Consumer;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
+import io.opentelemetry.api.trace.SpanKind;
 import io.relink.events.CloudEventHeaders;
 import io.relink.events.EventCodec;
 import io.relink.events.MalformedEventException;
 import io.relink.events.RelinkEvent;
 import io.relink.platform.inbox.ProcessedEvents;
+import io.relink.platform.tracing.AccountTraces;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import jakarta.transaction.Transactional.TxType;
@@ -25,18 +27,25 @@ import jakarta.transaction.Transactional.TxType;
 @ApplicationScoped
 public class IncomingEvents {
     private final ProcessedEvents processed;
+    private final AccountTraces traces;
 
-    public IncomingEvents(ProcessedEvents processed) {
+    public IncomingEvents(ProcessedEvents processed, AccountTraces traces) {
         this.processed = processed;
+        this.traces = traces;
     }
 
-    /** In a new transaction: decodes the record and hands its event to {@code apply} unless already processed. */
+    /**
+     * In a new transaction: decodes the record and hands its event to {@code apply} unless already processed. The
+     * work is a span in the trace the record carries, so the events and rows it writes continue that trace.
+     */
     @Transactional(TxType.REQUIRES_NEW)
     public void applyOnce(String consumer, ConsumerRecord<String, byte[]> record, Consumer<RelinkEvent> apply) {
-        RelinkEvent event = decode(record);
-        if (processed.firstDelivery(consumer, event.eventId())) {
-            apply.accept(event);
-        }
+        traces.inSpan(consumer + " process " + record.topic(), SpanKind.CONSUMER, traces.of(record.headers()), () -> {
+            RelinkEvent event = decode(record);
+            if (processed.firstDelivery(consumer, event.eventId())) {
+                apply.accept(event);
+            }
+        });
     }
 
     public static RelinkEvent decode(ConsumerRecord<String, byte[]> record) {

@@ -10,6 +10,7 @@ import org.hibernate.Session;
 
 import io.relink.events.EventCodec;
 import io.relink.events.RelinkEvent;
+import io.relink.platform.tracing.AccountTraces;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
@@ -26,8 +27,8 @@ import jakarta.transaction.Transactional.TxType;
 @ApplicationScoped
 public class Outbox {
     // The id comes from the column's default (the outbox sequence), so ids follow insertion order.
-    private static final String INSERT = "INSERT INTO outbox_event (event_id, topic, message_key, ce_type, occurred_at, payload, created_at)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?)";
+    private static final String INSERT = "INSERT INTO outbox_event (event_id, topic, message_key, ce_type, occurred_at, payload, created_at,"
+            + " trace_parent) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 
     private final EntityManager entityManager;
     private final Clock clock;
@@ -42,9 +43,22 @@ public class Outbox {
         publishAll(List.of(event));
     }
 
-    /** Records the events in the order given, which is the order the relay publishes them in. */
+    /** An event of work whose span is not the current one: {@code traceParent} names it (null for none). */
+    @Transactional(TxType.MANDATORY)
+    public void publish(RelinkEvent event, String traceParent) {
+        record(List.of(event), traceParent);
+    }
+
+    /**
+     * Records the events in the order given, which is the order the relay publishes them in. They continue the
+     * trace of the current span, the work that caused them.
+     */
     @Transactional(TxType.MANDATORY)
     public void publishAll(List<? extends RelinkEvent> events) {
+        record(events, AccountTraces.current());
+    }
+
+    private void record(List<? extends RelinkEvent> events, String traceParent) {
         if (events.isEmpty()) {
             return;
         }
@@ -59,6 +73,7 @@ public class Outbox {
                     insert.setObject(5, OffsetDateTime.ofInstant(event.occurredAt(), ZoneOffset.UTC));
                     insert.setBytes(6, EventCodec.write(event));
                     insert.setObject(7, now);
+                    insert.setString(8, traceParent);
                     insert.addBatch();
                 }
                 insert.executeBatch();

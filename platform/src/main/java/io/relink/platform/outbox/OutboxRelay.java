@@ -30,6 +30,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import io.relink.events.CloudEventHeaders;
+import io.relink.platform.tracing.AccountTraces;
+import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -42,26 +44,29 @@ import jakarta.persistence.EntityManager;
 @ApplicationScoped
 public class OutboxRelay {
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
-    private static final String CLAIM = "SELECT id, event_id, topic, message_key, ce_type, occurred_at, payload FROM outbox_event"
+    private static final String CLAIM = "SELECT id, event_id, topic, message_key, ce_type, occurred_at, payload, trace_parent FROM outbox_event"
             + " WHERE sent_at IS NULL ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED";
     private static final String MARK_SENT = "UPDATE outbox_event SET sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ANY(?)";
     private static final String MARK_FAILED = "UPDATE outbox_event SET attempts = attempts + 1, last_error = ? WHERE id = ?";
 
     /** A claimed row: what the broker needs of it. */
-    private record PendingEvent(long id, UUID eventId, String topic, String key, String ceType, Instant occurredAt, byte[] payload) {
+    private record PendingEvent(long id, UUID eventId, String topic, String key, String ceType, Instant occurredAt, byte[] payload,
+            String traceParent) {
     }
 
     private final Emitter<byte[]> emitter;
     private final OutboxConfig config;
     private final EntityManager entityManager;
     private final Clock clock;
+    private final AccountTraces traces;
     private final Counter published;
     private final Counter failed;
     private final AtomicLong pending = new AtomicLong();
 
     public OutboxRelay(@Channel("relink-outbox") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096) Emitter<byte[]> emitter,
-            OutboxConfig config, EntityManager entityManager, MeterRegistry registry, Clock clock) {
+            OutboxConfig config, EntityManager entityManager, MeterRegistry registry, Clock clock, AccountTraces traces) {
         this.emitter = emitter;
+        this.traces = traces;
         this.clock = clock;
         this.config = config;
         this.entityManager = entityManager;
@@ -132,7 +137,7 @@ public class OutboxRelay {
                 while (rs.next()) {
                     batch.add(new PendingEvent(rs.getLong("id"), rs.getObject("event_id", UUID.class), rs.getString("topic"),
                             rs.getString("message_key"), rs.getString("ce_type"), rs.getObject("occurred_at", OffsetDateTime.class).toInstant(),
-                            rs.getBytes("payload")));
+                            rs.getBytes("payload"), rs.getString("trace_parent")));
                 }
             }
             return batch;
@@ -161,6 +166,8 @@ public class OutboxRelay {
         Message<byte[]> message = Message.of(event.payload())
                 .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
                         .withTopic(event.topic()).withKey(event.key()).withHeaders(headers).build())
+                // The connector's send span joins the trace of the change, and its traceparent header carries it on.
+                .addMetadata(TracingMetadata.withCurrent(traces.stored(event.traceParent())))
                 .withAck(() -> {
                     acked.complete(null);
                     return CompletableFuture.completedFuture(null);

@@ -29,4 +29,7 @@ public class OAuthState extends PanacheEntityBase {
     /** While set and in the future, this state's callback is exchanging the account's code. */
     @Column(name = "exchange_until")
     public Instant exchangeUntil;
+    /** The account's trace from the link (W3C traceparent); null when tracing was off. */
+    @Column(name = "trace_parent")
+    public String traceParent;
 }

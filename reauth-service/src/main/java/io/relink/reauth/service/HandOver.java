@@ -18,6 +18,7 @@ import org.jboss.logging.Logger;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
+import io.opentelemetry.api.trace.SpanKind;
 import io.relink.events.AccountMigrated;
 import io.relink.links.LinkTokens;
 import io.relink.nylas.NylasCallException;
@@ -25,6 +26,7 @@ import io.relink.nylas.NylasClient;
 import io.relink.nylas.NylasConfig;
 import io.relink.nylas.TokenGrant;
 import io.relink.platform.outbox.Outbox;
+import io.relink.platform.tracing.AccountTraces;
 import io.relink.reauth.config.ReauthConfig;
 import io.relink.reauth.model.Migration;
 import io.relink.reauth.model.OAuthState;
@@ -74,6 +76,7 @@ public class HandOver {
 
     private final ReauthConfig config;
     private final NylasConfig nylasConfig;
+    private final AccountTraces traces;
     private final LinkTokens links;
     private final NylasClient nylas;
     private final TokenCipher cipher;
@@ -83,8 +86,9 @@ public class HandOver {
     private final SecureRandom random = new SecureRandom();
 
     public HandOver(ReauthConfig config, NylasConfig nylasConfig, LinkTokens links, NylasClient nylas, TokenCipher cipher, Outbox outbox,
-            Clock clock, EntityManager entityManager) {
+            Clock clock, EntityManager entityManager, AccountTraces traces) {
         this.config = config;
+        this.traces = traces;
         this.nylasConfig = nylasConfig;
         this.links = links;
         this.nylas = nylas;
@@ -130,6 +134,10 @@ public class HandOver {
      */
     public Authorization start(String linkToken) {
         LinkTokens.Claims claims = open(linkToken);
+        return traces.inSpan("hand-over start", SpanKind.INTERNAL, traces.stored(claims.traceParent()), () -> start(linkToken, claims));
+    }
+
+    private Authorization start(String linkToken, LinkTokens.Claims claims) {
         String state = random(32);
         String cookie = random(32);
         Instant now = clock.instant();
@@ -143,6 +151,7 @@ public class HandOver {
             row.cookieHash = hash(cookie);
             row.accountId = claims.accountId();
             row.email = claims.email();
+            row.traceParent = claims.traceParent();
             row.createdAt = now;
             row.expiresAt = now.plus(config.reauth().stateLifetime());
             row.persist();
@@ -183,7 +192,11 @@ public class HandOver {
         if (claim.refusal() != null) {
             throw new RefusedException(claim.refusal(), null);
         }
-        String retry = links.issue(LinkTokens.Purpose.REAUTH, claimed.accountId, claimed.email);
+        return traces.inSpan("hand-over complete", SpanKind.INTERNAL, traces.stored(claimed.traceParent), () -> complete(claimed, code, error));
+    }
+
+    private String complete(OAuthState claimed, String code, String error) {
+        String retry = links.issue(LinkTokens.Purpose.REAUTH, claimed.accountId, claimed.email, claimed.traceParent);
         if (error != null || code == null || code.isBlank()) {
             release(claimed.stateHash);
             throw new RefusedException(Refusal.SIGN_IN_CANCELLED, retry);

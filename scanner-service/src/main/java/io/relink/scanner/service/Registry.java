@@ -11,6 +11,8 @@ import java.util.function.Consumer;
 
 import org.jboss.logging.Logger;
 
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Context;
 import io.relink.events.AccountDetected;
 import io.relink.events.AccountMigrated;
 import io.relink.events.AccountNotified;
@@ -18,6 +20,7 @@ import io.relink.events.AccountResolved;
 import io.relink.events.AccountResolved.Reason;
 import io.relink.events.RelinkEvent;
 import io.relink.platform.outbox.Outbox;
+import io.relink.platform.tracing.AccountTraces;
 import io.relink.nylas.NylasAccount;
 import io.relink.scanner.model.Scan;
 import io.relink.scanner.service.ScanEngine.AcceptedPage;
@@ -38,8 +41,10 @@ public class Registry {
     private final AccountRows accountRows;
     private final Outbox outbox;
     private final Clock clock;
+    private final AccountTraces traces;
 
-    public Registry(AccountClassifier classifier, AccountRows accountRows, Outbox outbox, Clock clock) {
+    public Registry(AccountClassifier classifier, AccountRows accountRows, Outbox outbox, Clock clock, AccountTraces traces) {
+        this.traces = traces;
         this.classifier = classifier;
         this.accountRows = accountRows;
         this.outbox = outbox;
@@ -52,6 +57,11 @@ public class Registry {
      */
     @Transactional
     public void applyPages(UUID scanId, List<AcceptedPage> pages) {
+        // A span per stored batch: the events of the accounts it detects or resolves start their traces here.
+        traces.inSpan("scan store pages", SpanKind.INTERNAL, Context.current(), () -> store(scanId, pages));
+    }
+
+    private void store(UUID scanId, List<AcceptedPage> pages) {
         Instant now = clock.instant();
         Scan scan = Scan.findById(scanId);
         List<NylasAccount> fresh = pages.stream().flatMap(p -> p.fresh().stream()).toList();
