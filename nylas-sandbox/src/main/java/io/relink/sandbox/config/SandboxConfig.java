@@ -59,8 +59,20 @@ public interface SandboxConfig {
 
     /** The Azure app that Nylas signs users in with at Microsoft (in the real world, set in the Nylas dashboard). */
     interface Microsoft {
+        /** Nylas's own Azure app, which hosted authentication signs in with. */
         @WithDefault("sandbox-azure-app")
         String clientId();
+
+        /** The customer's Azure app, which native authentication signs in with (its redirect URIs, its secret). */
+        @WithDefault("customer-azure-app")
+        String nativeClientId();
+
+        /** A sandbox value, not a real secret. */
+        @WithDefault("customer-azure-secret")
+        String nativeClientSecret();
+
+        @WithDefault("http://localhost:8083/reauth/callback")
+        List<String> nativeRedirectUris();
 
         @WithDefault("offline_access https://outlook.office365.com/EAS.AccessAsUser.All https://outlook.office365.com/EWS.AccessAsUser.All openid profile User.Read")
         String scopes();

@@ -39,7 +39,7 @@ public class FaultFilter {
 
     /** The Nylas API proper: what faults, latency and the API version apply to. */
     static boolean isApi(String path) {
-        return path.startsWith("/a/") || path.equals("/oauth/token");
+        return path.startsWith("/a/") || path.equals("/oauth/token") || path.startsWith("/connect/");
     }
 
     private static Response respond(Fault fault, HttpServerRequest request) {

@@ -6,6 +6,7 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -58,6 +59,7 @@ public class HostedAuth {
     private record PendingAuthorization(AuthorizeRequest request, String callbackUri, Instant expiresAt) {
     }
 
+    /** A Nylas code: of hosted authentication (with its redirect URI), or of native authentication (none). */
     private record PendingCode(String accountId, String redirectUri, Instant expiresAt) {
     }
 
@@ -158,14 +160,93 @@ public class HostedAuth {
             throw new NylasError(400, "invalid_request_error", "grant_type must be 'authorization_code'.");
         }
         PendingCode pending = code == null ? null : codes.remove(code);
-        if (pending == null || pending.expiresAt().isBefore(Instant.now())) {
+        if (pending == null || pending.expiresAt().isBefore(Instant.now()) || pending.redirectUri() == null) {
             log.count("oauth.code-refused");
             throw new NylasError(400, "invalid_request_error", "Invalid authorization code.");
         }
         if (redirectUri != null && !redirectUri.equals(pending.redirectUri())) {
             throw new NylasError(400, "invalid_request_error", "redirect_uri does not match the authorization request.");
         }
-        Account before = accounts.byId(pending.accountId())
+        Migrated migrated = migrate(pending.accountId());
+        return new TokenResponse(migrated.accessToken(), migrated.account().id(), migrated.account().email(), migrated.account().provider(),
+                "bearer");
+    }
+
+    /**
+     * Native authentication, {@code POST /connect/authorize}: the application hands Nylas the refresh token its own
+     * Azure app got for the mailbox. Checked as Nylas checks it (the app's Nylas client id, office365, the Azure
+     * app's credentials, a refresh token Microsoft issued to that app for that mailbox); a single-use code.
+     */
+    public String connectAuthorize(Map<String, Object> body) {
+        log.count("connect.authorize");
+        if (!config.clientId().equals(body.get("client_id"))) {
+            throw new NylasError(400, "invalid_request_error", "Unknown client_id.");
+        }
+        if (!"office365".equals(body.get("provider"))) {
+            throw new NylasError(400, "invalid_request_error", "provider must be 'office365' for Microsoft native authentication.");
+        }
+        if (!(body.get("settings") instanceof Map<?, ?> settings)) {
+            throw new NylasError(400, "invalid_request_error", "settings are required.");
+        }
+        String emailAddress = body.get("email_address") instanceof String e ? e : null;
+        if (emailAddress == null || body.get("scopes") == null) {
+            throw new NylasError(400, "invalid_request_error", "email_address and scopes are required.");
+        }
+        if (!config.microsoft().nativeClientId().equals(settings.get("microsoft_client_id"))
+                || !config.microsoft().nativeClientSecret().equals(settings.get("microsoft_client_secret"))) {
+            throw new NylasError(403, "invalid_request_error", "The Microsoft client id or secret was not accepted.");
+        }
+        MicrosoftIdentity.RefreshGrant grant = microsoft.refreshGrant(settings.get("microsoft_refresh_token") instanceof String t ? t : null);
+        if (grant == null || !grant.clientId().equals(settings.get("microsoft_client_id"))) {
+            log.count("connect.refresh-refused");
+            throw new NylasError(403, "invalid_request_error", "Error while refreshing the Microsoft token: invalid_grant.");
+        }
+        if (!grant.email().equalsIgnoreCase(emailAddress)) {
+            throw new NylasError(403, "invalid_request_error", "The credentials belong to another mailbox than " + emailAddress + ".");
+        }
+        Account account = accounts.byEmail(grant.email())
+                .orElseThrow(() -> new NylasError(400, "invalid_request_error", "No account for " + grant.email() + " in this sandbox."));
+        String code = randomToken(24);
+        codes.put(code, new PendingCode(account.id(), null, Instant.now().plus(config.codeLifetime())));
+        return code;
+    }
+
+    /** Native authentication, {@code POST /connect/token}: the code, once, for the account object with its access token. */
+    public Map<String, Object> connectToken(String clientId, String clientSecret, String code) {
+        if (!config.clientId().equals(clientId) || !config.clientSecret().equals(clientSecret)) {
+            throw new NylasError(401, "invalid_request_error", "Invalid client credentials.");
+        }
+        PendingCode pending = code == null ? null : codes.remove(code);
+        if (pending == null || pending.expiresAt().isBefore(Instant.now()) || pending.redirectUri() != null) {
+            log.count("connect.code-refused");
+            throw new NylasError(403, "invalid_request_error", "Invalid code.");
+        }
+        Migrated migrated = migrate(pending.accountId());
+        Account account = migrated.account();
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("id", account.id());
+        answer.put("account_id", account.id());
+        answer.put("object", "account");
+        answer.put("name", "");
+        answer.put("email_address", account.email());
+        answer.put("provider", account.provider());
+        answer.put("organization_unit", "folder");
+        answer.put("sync_state", account.syncState());
+        answer.put("billing_state", account.billingState());
+        answer.put("linked_at", Instant.now().getEpochSecond());
+        answer.put("access_token", migrated.accessToken());
+        return answer;
+    }
+
+    private record Migrated(Account account, String accessToken) {
+    }
+
+    /**
+     * The account moves to OAuth: its id kept, or, for the configured share, a new graph account. A long-lived access
+     * token is issued; the account's password-era token stays until revoked.
+     */
+    private Migrated migrate(String accountId) {
+        Account before = accounts.byId(accountId)
                 .orElseThrow(() -> new NylasError(400, "invalid_request_error", "The account no longer exists."));
         Account after = movesToNewId(before)
                 ? accounts.addMovedAccount(before, "graph")
@@ -175,7 +256,7 @@ public class HostedAuth {
         String token = randomToken(30);
         tokensByAccount.computeIfAbsent(after.id(), id -> new ArrayList<>()).add(new IssuedToken(token));
         log.count("oauth.token-issued");
-        return new TokenResponse(token, after.id(), after.email(), after.provider(), "bearer");
+        return new Migrated(after, token);
     }
 
     /** {@code revoke-all}: revokes every token of the account but {@code keep}; false when it has none. */
