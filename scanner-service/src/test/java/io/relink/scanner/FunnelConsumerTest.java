@@ -74,9 +74,14 @@ class FunnelConsumerTest {
         QuarkusTransaction.requiringNew().run(() -> {
             entityManager.createNativeQuery("SELECT 1 FROM account WHERE account_id = ?1 FOR UPDATE").setParameter(1, id).getResultList();
             send(AccountMigrated.of(Instant.now(), id, "new-" + id, "graph", true));
-            await().atMost(Duration.ofSeconds(30)).pollInSameThread().until(() -> ((Number) entityManager.createNativeQuery(
-                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")
-                    .getSingleResult()).intValue() > 0);
+            // pg_stat_activity is a snapshot taken once per transaction: cleared before each look, or the first
+            // look (before the consumer got to the row) would be all this transaction ever sees.
+            await().atMost(Duration.ofSeconds(30)).pollInSameThread().until(() -> {
+                entityManager.createNativeQuery("SELECT 1 FROM (SELECT pg_stat_clear_snapshot()) cleared").getSingleResult();
+                return ((Number) entityManager.createNativeQuery(
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")
+                        .getSingleResult()).intValue() > 0;
+            });
             entityManager.createNativeQuery("UPDATE account SET sync_state = 'running' WHERE account_id = ?1").setParameter(1, id).executeUpdate();
         });
         await().atMost(Duration.ofSeconds(30)).until(() -> row(id).status == AccountStatus.MIGRATED);
