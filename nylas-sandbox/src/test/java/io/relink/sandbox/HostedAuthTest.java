@@ -12,13 +12,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,7 +27,6 @@ import io.restassured.response.Response;
 @QuarkusTest
 class HostedAuthTest {
     private static final String REDIRECT = "http://localhost:8083/reauth/callback";
-    private static final Pattern HIDDEN = Pattern.compile("<input type=\"(?:hidden|email)\"[^>]*name=\"([^\"]+)\"[^>]*value=\"([^\"]*)\"");
 
     private String accountId;
     private String email;
@@ -77,7 +72,7 @@ class HostedAuthTest {
         URI microsoft = URI.create(authorize("s0", true).header("Location"));
         assertNotEquals(nylas.getHost(), microsoft.getHost(), "Microsoft's page is on another host than Nylas's: " + microsoft);
         assertEquals("/common/oauth2/v2.0/authorize", microsoft.getPath());
-        Map<String, String> query = query(microsoft);
+        Map<String, String> query = SandboxClient.query(microsoft);
         assertEquals(email, query.get("login_hint"));
         assertEquals("code", query.get("response_type"));
         assertTrue(query.get("redirect_uri").endsWith("/oauth/callback"), query.toString());
@@ -165,7 +160,7 @@ class HostedAuthTest {
         Response nylas = authorize(state, true);
         URI location = URI.create(signInAtMicrosoft(nylas, decision).header("Location"));
         assertEquals(REDIRECT, location.getScheme() + "://" + location.getAuthority() + location.getPath());
-        return query(location);
+        return SandboxClient.query(location);
     }
 
     /** {@code GET /oauth/authorize} for the account, with {@code redirect_on_error} or not; not followed. */
@@ -193,26 +188,13 @@ class HostedAuthTest {
         URI microsoft = URI.create(nylas.header("Location"));
         String page = given().urlEncodingEnabled(false).redirects().follow(false).get(microsoft).then().statusCode(200).contentType(containsString("text/html"))
                 .body(containsString(email)).body(containsString("Accept")).body(containsString("Cancel")).extract().asString();
-        Map<String, String> form = new HashMap<>();
-        Matcher m = HIDDEN.matcher(page);
-        while (m.find()) {
-            form.put(m.group(1), m.group(2).replace("&amp;", "&"));
-        }
+        Map<String, String> form = SandboxClient.formFields(page);
         form.put("decision", decision);
         Response answer = given().urlEncodingEnabled(false).redirects().follow(false).contentType(ContentType.URLENC).formParams(form).post(microsoft);
         answer.then().statusCode(303);
         URI backAtNylas = URI.create(answer.header("Location"));
         assertEquals("/oauth/callback", backAtNylas.getPath());
         return backAtNylas;
-    }
-
-    private static Map<String, String> query(URI location) {
-        Map<String, String> params = new HashMap<>();
-        for (String pair : location.getRawQuery().split("&")) {
-            String[] kv = pair.split("=", 2);
-            params.put(kv[0], URLDecoder.decode(kv[1], StandardCharsets.UTF_8));
-        }
-        return params;
     }
 
     @SuppressWarnings("unchecked")

@@ -11,15 +11,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,7 +38,6 @@ class NativeAuthTest {
     private static final String AZURE_APP = "customer-azure-app";
     private static final String AZURE_SECRET = "customer-azure-secret";
     private static final String SCOPES = "offline_access https://outlook.office365.com/EAS.AccessAsUser.All openid profile User.Read";
-    private static final Pattern HIDDEN = Pattern.compile("<input type=\"(?:hidden|email)\"[^>]*name=\"([^\"]+)\"[^>]*value=\"([^\"]*)\"");
     private static final String VERIFIER = "a-code-verifier-of-the-customers-app-0123456789-abcdefghijklmnop";
 
     private String accountId;
@@ -118,22 +114,13 @@ class NativeAuthTest {
                 "login_hint", email, "state", "state-1", "code_challenge", codeChallenge, "code_challenge_method", "S256");
         String page = given().queryParams(query).get("/common/oauth2/v2.0/authorize").then().statusCode(200)
                 .body(containsString(email)).extract().asString();
-        Map<String, String> form = new HashMap<>();
-        Matcher m = HIDDEN.matcher(page);
-        while (m.find()) {
-            form.put(m.group(1), m.group(2).replace("&amp;", "&"));
-        }
+        Map<String, String> form = SandboxClient.formFields(page);
         form.put("decision", decision);
         Response answer = given().redirects().follow(false).contentType(ContentType.URLENC).formParams(form).post("/common/oauth2/v2.0/authorize");
         answer.then().statusCode(303);
         URI location = URI.create(answer.header("Location"));
         assertEquals(REDIRECT, location.getScheme() + "://" + location.getAuthority() + location.getPath());
-        Map<String, String> params = new HashMap<>();
-        for (String pair : location.getRawQuery().split("&")) {
-            String[] kv = pair.split("=", 2);
-            params.put(kv[0], URLDecoder.decode(kv[1], StandardCharsets.UTF_8));
-        }
-        return params;
+        return SandboxClient.query(location);
     }
 
     private static Response redeem(String code, String verifier) {

@@ -2,18 +2,25 @@ package io.relink.sandbox;
 
 import static io.restassured.RestAssured.given;
 
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 
-/** What the sandbox tests do often: call the Nylas API as the application, and drive the sandbox. */
+/** What the sandbox tests do often: call the Nylas API as the application, read sign-in pages, and drive the sandbox. */
 final class SandboxClient {
     static final String CLIENT_ID = "relink-sandbox-client";
     static final String SECRET = "relink-sandbox-secret";
     static final String ACCOUNTS = "/a/" + CLIENT_ID + "/accounts";
+    private static final Pattern FORM_FIELD = Pattern.compile("<input type=\"(?:hidden|email)\"[^>]*name=\"([^\"]+)\"[^>]*value=\"([^\"]*)\"");
 
     private SandboxClient() {
     }
@@ -41,6 +48,26 @@ final class SandboxClient {
 
     static void faults(String json) {
         given().contentType(ContentType.JSON).body(json).put("/sandbox/faults").then().statusCode(200);
+    }
+
+    /** The fields a sign-in page's form posts back (its hidden inputs and the prefilled address). */
+    static Map<String, String> formFields(String page) {
+        Map<String, String> form = new HashMap<>();
+        Matcher m = FORM_FIELD.matcher(page);
+        while (m.find()) {
+            form.put(m.group(1), m.group(2).replace("&amp;", "&"));
+        }
+        return form;
+    }
+
+    /** A redirect's query parameters, decoded. */
+    static Map<String, String> query(URI location) {
+        Map<String, String> params = new HashMap<>();
+        for (String pair : location.getRawQuery().split("&")) {
+            String[] kv = pair.split("=", 2);
+            params.put(kv[0], URLDecoder.decode(kv[1], StandardCharsets.UTF_8));
+        }
+        return params;
     }
 
     static Map<String, Object> groundTruth() {

@@ -132,28 +132,28 @@ public class MicrosoftIdentity {
     public TokenAnswer token(Map<String, String> form) {
         log.count("microsoft.token");
         if (!"authorization_code".equals(form.get("grant_type"))) {
-            return error(400, "unsupported_grant_type", "AADSTS70003: The app requested an unsupported grant type.");
+            return error(400, "unsupported_grant_type", 70003, "The app requested an unsupported grant type.");
         }
         if (!config.microsoft().nativeClientId().equals(form.get("client_id"))) {
-            return error(400, "unauthorized_client", "AADSTS700016: Application with identifier '" + form.get("client_id")
+            return error(400, "unauthorized_client", 700016, "Application with identifier '" + form.get("client_id")
                     + "' was not found in the directory.");
         }
         if (!config.microsoft().nativeClientSecret().equals(form.get("client_secret"))) {
-            return error(401, "invalid_client", "AADSTS7000215: Invalid client secret provided.");
+            return error(401, "invalid_client", 7000215, "Invalid client secret provided.");
         }
         String code = form.get("code");
         PendingCode pending = code == null ? null : codes.remove(code);
         if (pending == null || pending.expiresAt().isBefore(Instant.now()) || !pending.clientId().equals(form.get("client_id"))) {
             log.count("microsoft.code-refused");
-            return error(400, "invalid_grant", "AADSTS54005: OAuth2 Authorization code was already redeemed, please retry with a new valid code"
+            return error(400, "invalid_grant", 54005, "OAuth2 Authorization code was already redeemed, please retry with a new valid code"
                     + " or use an existing refresh token.");
         }
         if (!pending.redirectUri().equals(form.get("redirect_uri"))) {
-            return error(400, "invalid_grant", "AADSTS70000: The redirect_uri does not match the one the code was issued for.");
+            return error(400, "invalid_grant", 70000, "The redirect_uri does not match the one the code was issued for.");
         }
         if (pending.codeChallenge() != null && !matches(pending.codeChallenge(), form.get("code_verifier"))) {
             log.count("microsoft.pkce-refused");
-            return error(400, "invalid_grant", "AADSTS501481: The Code_Verifier does not match the code_challenge supplied in the authorization request.");
+            return error(400, "invalid_grant", 501481, "The Code_Verifier does not match the code_challenge supplied in the authorization request.");
         }
         String refreshToken = "M.R3_" + HostedAuth.randomToken(48);
         refreshTokens.put(refreshToken, new RefreshGrant(pending.clientId(), pending.email()));
@@ -218,9 +218,9 @@ public class MicrosoftIdentity {
         }
     }
 
-    private static TokenAnswer error(int status, String error, String description) {
-        return new TokenAnswer(status, Map.of("error", error, "error_description", description,
-                "error_codes", new int[] { Integer.parseInt(description.substring(6, description.indexOf(':'))) }));
+    /** Microsoft's error answer: the AADSTS code both in {@code error_codes} and leading the description. */
+    private static TokenAnswer error(int status, String error, int code, String text) {
+        return new TokenAnswer(status, Map.of("error", error, "error_description", "AADSTS" + code + ": " + text, "error_codes", new int[] { code }));
     }
 
     private static byte[] json(Object value) {

@@ -1,6 +1,7 @@
 package io.relink.platform.tracing;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -41,7 +42,7 @@ public class AccountTraces {
 
     private static final TextMapGetter<Headers> KAFKA = new TextMapGetter<>() {
         public Iterable<String> keys(Headers carrier) {
-            return java.util.Arrays.stream(carrier.toArray()).map(Header::key).toList();
+            return Arrays.stream(carrier.toArray()).map(Header::key).toList();
         }
 
         public String get(Headers carrier, String key) {
