@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -155,7 +156,7 @@ public class NylasClient {
         try {
             return call.get();
         } catch (ProcessingException e) {
-            throw new NylasCallException(what + " failed: " + simpleName(e));
+            throw new NylasCallException(what + " failed: " + cause(e).getClass().getSimpleName());
         }
     }
 
@@ -174,15 +175,16 @@ public class NylasClient {
     }
 
     private static String describe(Throwable error) {
-        Throwable cause = error;
-        while ((cause instanceof java.util.concurrent.CompletionException || cause instanceof ProcessingException) && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
+        Throwable cause = cause(error);
         return cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
     }
 
-    private static String simpleName(Throwable error) {
-        Throwable cause = error.getCause() != null ? error.getCause() : error;
-        return cause.getClass().getSimpleName();
+    /** What went wrong under the future's and the client's wrappers. */
+    private static Throwable cause(Throwable error) {
+        Throwable cause = error;
+        while ((cause instanceof CompletionException || cause instanceof ProcessingException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
     }
 }
