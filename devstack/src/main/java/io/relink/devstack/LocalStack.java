@@ -20,10 +20,16 @@ public final class LocalStack {
 
     public static void main(String[] args) throws Exception {
         Path root = Path.of(Settings.get("relink.root", ".")).toAbsolutePath();
-        RelinkSystem system = RelinkSystem.builder(root.resolve(".relink"))
+        RelinkSystem.Builder builder = RelinkSystem.builder(root.resolve(".relink"))
                 .local(Integer.parseInt(Settings.get("relink.local.smtp-port", "2525")))
-                .accounts(Long.parseLong(Settings.get("relink.local.accounts", "200")))
-                .start();
+                .accounts(Long.parseLong(Settings.get("relink.local.accounts", "200")));
+        String mode = Settings.get("relink.local.reauth-mode", "hosted");
+        if (mode.equals("native")) {
+            builder.nativeAuth();
+        } else if (!mode.equals("hosted")) {
+            throw new IllegalArgumentException("relink.local.reauth-mode is hosted or native, not " + mode);
+        }
+        RelinkSystem system = builder.start();
         MailboxPage mailbox = new MailboxPage(system.mail(), Integer.parseInt(Settings.get("relink.local.mailbox-port", "8025")));
         AtomicBoolean stopping = new AtomicBoolean();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -37,7 +43,7 @@ public final class LocalStack {
         String scan = system.scanner().call("POST", "/api/scans", key);
         String auth = "curl -H 'Authorization: Bearer " + key + "' ";
         System.out.println();
-        System.out.println("Relink is running. A scan started: " + scan);
+        System.out.println("Relink is running (reauth in " + mode + " mode). A scan started: " + scan);
         System.out.println("  mailbox:  " + mailbox.url() + "   (open an email, follow its link, press the button, Accept at the Microsoft stand-in)");
         System.out.println("  funnel:   " + auth + system.scanner().url("/api/summary"));
         System.out.println("  scans:    " + auth + system.scanner().url("/api/scans"));

@@ -99,8 +99,10 @@ public final class RelinkSystem implements AutoCloseable {
             }
             int reauthPort = port(Service.REAUTH);
             String publicUrl = "http://localhost:" + reauthPort;
+            // Both registrations of the callback: with Nylas (hosted mode) and in the customer's Azure app (native mode).
             Map<String, String> sandboxOptions = new LinkedHashMap<>(Map.of("relink.sandbox.accounts", String.valueOf(settings.accounts),
-                    "relink.sandbox.redirect-uris", publicUrl + "/reauth/callback"));
+                    "relink.sandbox.redirect-uris", publicUrl + "/reauth/callback",
+                    "relink.sandbox.microsoft.native-redirect-uris", publicUrl + "/reauth/callback"));
             sandboxOptions.putAll(settings.sandboxOptions);
             sandbox = new SandboxProcess(settings.local ? 8090 : KafkaBroker.freePort(), sandboxOptions, work.resolve("logs/nylas-sandbox.log"));
             parts.add(sandbox);
@@ -129,6 +131,9 @@ public final class RelinkSystem implements AutoCloseable {
                         config.putAll(Map.of("relink.reauth.secure-cookie", "false", "relink.token.encryption-key", TOKEN_KEY,
                                 "relink.nylas.browser-url", sandbox.baseUrl().replace("127.0.0.1", "localhost"),
                                 "relink.reauth.scopes", "email.read_only,calendar,contacts"));
+                        if (settings.nativeAuth) {
+                            config.putAll(sandbox.nativeAuthConfig());
+                        }
                     }
                 }
                 config.putAll(settings.serviceConfig.getOrDefault(service, Map.of()));
@@ -229,6 +234,7 @@ public final class RelinkSystem implements AutoCloseable {
         private final Map<String, String> sandboxOptions = new LinkedHashMap<>();
         private boolean local;
         private boolean unreliableSmtp;
+        private boolean nativeAuth;
         private int smtpPort = 2525;
         private long accounts = 200;
         private String adminKey = "local-admin-key";
@@ -250,6 +256,12 @@ public final class RelinkSystem implements AutoCloseable {
         /** SMTP through an {@link UnreliableSmtpServer} (faults set on it at run time) instead of GreenMail. */
         public Builder unreliableSmtp() {
             this.unreliableSmtp = true;
+            return this;
+        }
+
+        /** Reauth in native mode: users sign in at the sandbox's Microsoft stand-in with the customer's Azure app. */
+        public Builder nativeAuth() {
+            this.nativeAuth = true;
             return this;
         }
 

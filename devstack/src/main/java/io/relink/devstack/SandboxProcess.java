@@ -14,6 +14,9 @@ import java.util.Map;
 public final class SandboxProcess implements AutoCloseable {
     public static final String CLIENT_ID = "relink-sandbox-client";
     public static final String CLIENT_SECRET = "relink-sandbox-secret";
+    /** The customer's Azure app that the sandbox's Microsoft stand-in registers, for native authentication. */
+    public static final String AZURE_CLIENT_ID = "customer-azure-app";
+    public static final String AZURE_CLIENT_SECRET = "customer-azure-secret";
 
     private final ServiceProcess process;
     private final boolean temporaryLog;
@@ -53,6 +56,15 @@ public final class SandboxProcess implements AutoCloseable {
     public Map<String, String> relinkConfig() {
         return Map.of("relink.nylas.base-url", baseUrl(), "relink.nylas.client-id", CLIENT_ID,
                 "relink.nylas.client-secret", CLIENT_SECRET);
+    }
+
+    /**
+     * The configuration that points reauth's native mode at the sandbox's Microsoft stand-in, on the sandbox's
+     * {@code 127.0.0.1} name: another origin than the {@code localhost} that browsers reach reauth and Nylas by.
+     */
+    public Map<String, String> nativeAuthConfig() {
+        return Map.of("relink.reauth.mode", "native", "relink.microsoft.client-id", AZURE_CLIENT_ID,
+                "relink.microsoft.client-secret", AZURE_CLIENT_SECRET, "relink.microsoft.authority", baseUrl() + "/common");
     }
 
     public void stop() {

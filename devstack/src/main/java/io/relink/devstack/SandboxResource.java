@@ -8,22 +8,31 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 /**
  * Starts the Nylas sandbox as its own process for a {@code @QuarkusTest} and points {@code relink.nylas.*}
  * at it: {@code @WithTestResource(SandboxResource.class)}, with sandbox settings as init arguments
- * ({@code @ResourceArg(name = "relink.sandbox.accounts", value = "5000")}). A field annotated
+ * ({@code @ResourceArg(name = "relink.sandbox.accounts", value = "5000")}). {@code @ResourceArg(name = NATIVE_AUTH,
+ * value = "true")} also puts reauth in native mode against the sandbox's Microsoft stand-in. A field annotated
  * {@link InjectSandbox} receives the {@link SandboxProcess}.
  */
 public class SandboxResource implements QuarkusTestResourceLifecycleManager {
+    public static final String NATIVE_AUTH = "native-auth";
+
     private final Map<String, String> options = new LinkedHashMap<>();
+    private boolean nativeAuth;
     private SandboxProcess sandbox;
 
     @Override
     public void init(Map<String, String> initArgs) {
         options.putAll(initArgs);
+        nativeAuth = Boolean.parseBoolean(options.remove(NATIVE_AUTH));
     }
 
     @Override
     public Map<String, String> start() {
         sandbox = new SandboxProcess(options).start();
-        return sandbox.relinkConfig();
+        Map<String, String> config = new LinkedHashMap<>(sandbox.relinkConfig());
+        if (nativeAuth) {
+            config.putAll(sandbox.nativeAuthConfig());
+        }
+        return config;
     }
 
     @Override

@@ -32,6 +32,16 @@ interface NylasApi {
     Response token(Map<String, String> request);
 
     @POST
+    @Path("/connect/authorize")
+    @Consumes(MediaType.APPLICATION_JSON)
+    Response connectAuthorize(Map<String, Object> request);
+
+    @POST
+    @Path("/connect/token")
+    @Consumes(MediaType.APPLICATION_JSON)
+    Response connectToken(Map<String, String> request);
+
+    @POST
     @Path("/a/{clientId}/accounts/{accountId}/downgrade")
     Response downgrade(@HeaderParam("Authorization") String authorization, @PathParam("clientId") String clientId,
             @PathParam("accountId") String accountId);

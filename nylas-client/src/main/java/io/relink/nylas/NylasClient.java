@@ -25,7 +25,8 @@ import jakarta.ws.rs.core.Response;
 
 /**
  * The Nylas v2 calls of Relink: one page of the account list (never retried here: the answer says whether a
- * retry can help), the code exchange (exactly once), downgrade and revoke-all. Every call asks for JSON, pins
+ * retry can help), the code exchange and native authentication's {@code /connect} pair (each code exactly once),
+ * downgrade and revoke-all. Every call asks for JSON, pins
  * {@code Nylas-API-Version}, and gives up after {@code relink.nylas.request-timeout}.
  */
 @ApplicationScoped
@@ -74,19 +75,56 @@ public class NylasClient {
 
     /** {@code POST /oauth/token}: the user's code for the account's token. Never retried: a code works once. */
     public TokenGrant exchange(String code) {
-        try (Response response = call("token exchange", () -> api.token(Map.of("client_id", config.clientId(),
-                "client_secret", config.clientSecret(), "grant_type", "authorization_code", "code", code)))) {
+        return grant("token exchange", () -> api.token(Map.of("client_id", config.clientId(),
+                "client_secret", config.clientSecret(), "grant_type", "authorization_code", "code", code)));
+    }
+
+    /**
+     * Native authentication, {@code POST /connect/authorize}: Nylas takes the Microsoft refresh token the customer's
+     * Azure app got for the mailbox and answers a one-time code. Never retried: the caller's user starts again.
+     */
+    public String connectAuthorize(String name, String emailAddress, String scopes, MicrosoftCredentials microsoft) {
+        Map<String, Object> request = Map.of("client_id", config.clientId(), "name", name, "email_address", emailAddress,
+                "provider", "office365", "scopes", scopes, "settings", Map.of("microsoft_client_id", microsoft.clientId(),
+                        "microsoft_client_secret", microsoft.clientSecret(), "microsoft_refresh_token", microsoft.refreshToken(),
+                        "redirect_uri", microsoft.redirectUri()));
+        try (Response response = call("connect/authorize", () -> api.connectAuthorize(request))) {
             if (response.getStatus() != 200) {
-                throw new NylasCallException("token exchange answered HTTP " + response.getStatus());
+                throw new NylasCallException("connect/authorize answered HTTP " + response.getStatus());
+            }
+            Object code;
+            try {
+                code = JSON.readValue(response.readEntity(byte[].class), Map.class).get("code");
+            } catch (IOException | RuntimeException e) {
+                throw new NylasCallException("connect/authorize answered with a body that is not JSON");
+            }
+            if (!(code instanceof String c) || c.isBlank()) {
+                throw new NylasCallException("connect/authorize answered without a code");
+            }
+            return c;
+        }
+    }
+
+    /** Native authentication, {@code POST /connect/token}: the code of {@link #connectAuthorize}, once, for the account's token. */
+    public TokenGrant connectToken(String code) {
+        return grant("connect/token", () -> api.connectToken(Map.of("client_id", config.clientId(), "client_secret", config.clientSecret(),
+                "code", code)));
+    }
+
+    /** A code's one redemption: the account's id, address and new access token. */
+    private static TokenGrant grant(String what, Supplier<Response> redemption) {
+        try (Response response = call(what, redemption)) {
+            if (response.getStatus() != 200) {
+                throw new NylasCallException(what + " answered HTTP " + response.getStatus());
             }
             TokenGrant grant;
             try {
                 grant = JSON.readValue(response.readEntity(byte[].class), TokenGrant.class);
             } catch (IOException | RuntimeException e) {
-                throw new NylasCallException("token exchange answered with a body that is not a token grant");
+                throw new NylasCallException(what + " answered with a body that is not a token grant");
             }
             if (grant.accessToken() == null || grant.accountId() == null) {
-                throw new NylasCallException("token exchange answered without access_token or account_id");
+                throw new NylasCallException(what + " answered without access_token or account_id");
             }
             return grant;
         }

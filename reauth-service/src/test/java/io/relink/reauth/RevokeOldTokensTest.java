@@ -48,7 +48,7 @@ class RevokeOldTokensTest {
         String id = (String) ((List<Object>) JSON.readValue(sandbox.control("GET", "/sandbox/ground-truth", null), Map.class).get("affected")).get(0);
         String email = (String) SignInFlow.account(sandbox, id).get("email");
         SignInFlow.Callback callback = SignInFlow.signIn(sandbox, links.issue(Purpose.REAUTH, id, email), null, "accept");
-        HandOverTest.callback(callback.query(), callback.cookie()).then().statusCode(303);
+        SignInFlow.callback(callback.query(), callback.cookie()).then().statusCode(303);
 
         Map<String, Object> inspection = JSON.readValue(sandbox.control("GET", "/sandbox/inspection", null), Map.class);
         List<Map<String, Object>> tokens = (List<Map<String, Object>>) ((Map<String, Object>) inspection.get("tokens")).get(id);

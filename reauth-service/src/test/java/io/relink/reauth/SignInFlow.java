@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
+import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -37,20 +38,33 @@ final class SignInFlow {
     }
 
     /**
-     * Presses the link page's button, follows its page on to Nylas and from there to Microsoft's sign-in, submits that
-     * form (as {@code emailOverride} if given) with the button {@code decision}, follows Microsoft's answer back
-     * through Nylas and returns the query of the redirect to the callback, with the state cookie.
+     * Presses the link page's button and follows its page on to the sign-in: in hosted mode Nylas's, which sends the
+     * browser on to Microsoft's; in native mode Microsoft's directly, with PKCE. Submits Microsoft's form (as
+     * {@code emailOverride} if given) with the button {@code decision}, follows the redirects back (through Nylas in
+     * hosted mode) and returns the query of the redirect to the callback, with the state cookie.
      */
     static Callback signIn(SandboxProcess sandbox, String link, String emailOverride, String decision) throws Exception {
         Response start = given().redirects().follow(false).post("/reauth/" + link);
         start.then().statusCode(200).header("Set-Cookie", containsString("HttpOnly")).header("Set-Cookie", containsString("SameSite=Lax"));
         String cookie = start.getCookie("relink_reauth");
         Matcher refresh = REFRESH.matcher(start.asString());
-        assertTrue(refresh.find(), "the button's page moves on to Nylas: " + start.asString());
-        URI authorize = URI.create(refresh.group(1).replace("&amp;", "&"));
-        assertEquals(sandbox.baseUrl() + "/oauth/authorize", authorize.getScheme() + "://" + authorize.getAuthority() + authorize.getPath());
-        assertTrue(authorize.getRawQuery().contains("redirect_on_error=true"), authorize.toString());
-        URI microsoft = location(BROWSER.send(HttpRequest.newBuilder(authorize).build(), HttpResponse.BodyHandlers.ofString()));
+        assertTrue(refresh.find(), "the button's page moves on to the sign-in: " + start.asString());
+        URI signIn = URI.create(refresh.group(1).replace("&amp;", "&"));
+        URI microsoft;
+        if (signIn.getPath().equals("/oauth/authorize")) {
+            assertEquals(sandbox.baseUrl(), signIn.getScheme() + "://" + signIn.getAuthority(), "hosted: Nylas's sign-in");
+            assertTrue(signIn.getRawQuery().contains("redirect_on_error=true"), signIn.toString());
+            microsoft = location(BROWSER.send(HttpRequest.newBuilder(signIn).build(), HttpResponse.BodyHandlers.ofString()));
+        } else {
+            assertEquals(sandbox.baseUrl() + "/common/oauth2/v2.0/authorize", signIn.getScheme() + "://" + signIn.getAuthority() + signIn.getPath(),
+                    "native: Microsoft's sign-in, under the configured authority");
+            Map<String, String> query = query(signIn);
+            assertEquals(SandboxProcess.AZURE_CLIENT_ID, query.get("client_id"));
+            assertEquals("S256", query.get("code_challenge_method"));
+            assertEquals(43, query.get("code_challenge").length(), "an S256 challenge: 32 bytes, base64url");
+            assertTrue(query.get("scope").contains("offline_access"), query.toString());
+            microsoft = signIn;
+        }
         String page = BROWSER.send(HttpRequest.newBuilder(microsoft).build(), HttpResponse.BodyHandlers.ofString()).body();
         Map<String, String> form = new HashMap<>();
         Matcher m = INPUT.matcher(page);
@@ -62,11 +76,33 @@ final class SignInFlow {
         }
         form.put("decision", decision);
         String body = String.join("&", form.entrySet().stream().map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).toList());
-        URI backAtNylas = location(BROWSER.send(HttpRequest.newBuilder(microsoft).header("Content-Type", "application/x-www-form-urlencoded")
+        URI next = location(BROWSER.send(HttpRequest.newBuilder(microsoft).header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()));
-        URI callback = location(BROWSER.send(HttpRequest.newBuilder(backAtNylas).build(), HttpResponse.BodyHandlers.ofString()));
-        assertEquals("/reauth/callback", callback.getPath());
-        return new Callback(callback.getRawQuery(), cookie);
+        if (!next.getPath().equals("/reauth/callback")) {
+            next = location(BROWSER.send(HttpRequest.newBuilder(next).build(), HttpResponse.BodyHandlers.ofString())); // back through Nylas
+        }
+        assertEquals("/reauth/callback", next.getPath());
+        return new Callback(next.getRawQuery(), cookie);
+    }
+
+    /** The callback as the browser calls it, with the state cookie (none if null), its redirect not followed. */
+    static Response callback(String query, String cookie) {
+        var request = given().redirects().follow(false);
+        if (cookie != null) {
+            request = request.cookie("relink_reauth", cookie);
+        }
+        return request.get("/reauth/callback?" + query);
+    }
+
+    /** A URI's query parameters, decoded. */
+    static Map<String, String> query(URI uri) {
+        Map<String, String> parameters = new HashMap<>();
+        for (String pair : uri.getRawQuery().split("&")) {
+            int eq = pair.indexOf('=');
+            parameters.put(URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8),
+                    eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+        return parameters;
     }
 
     private static URI location(HttpResponse<String> redirect) {

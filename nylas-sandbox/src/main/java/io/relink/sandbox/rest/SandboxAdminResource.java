@@ -17,6 +17,7 @@ import io.relink.sandbox.service.AccountStore;
 import io.relink.sandbox.service.FaultInjector;
 import io.relink.sandbox.service.FaultSettings;
 import io.relink.sandbox.service.HostedAuth;
+import io.relink.sandbox.service.MicrosoftIdentity;
 import io.relink.sandbox.service.HostedAuth.NylasError;
 import io.relink.sandbox.service.RequestLog;
 import jakarta.ws.rs.Consumes;
@@ -48,13 +49,16 @@ public class SandboxAdminResource {
     private final AccountStore accounts;
     private final FaultInjector faults;
     private final HostedAuth hostedAuth;
+    private final MicrosoftIdentity microsoft;
     private final RequestLog log;
     private final ObjectMapper json;
 
-    public SandboxAdminResource(AccountStore accounts, FaultInjector faults, HostedAuth hostedAuth, RequestLog log, ObjectMapper json) {
+    public SandboxAdminResource(AccountStore accounts, FaultInjector faults, HostedAuth hostedAuth, MicrosoftIdentity microsoft, RequestLog log,
+            ObjectMapper json) {
         this.accounts = accounts;
         this.faults = faults;
         this.hostedAuth = hostedAuth;
+        this.microsoft = microsoft;
         this.log = log;
         this.json = json;
     }
@@ -163,6 +167,7 @@ public class SandboxAdminResource {
         view.put("downgraded", hostedAuth.downgradedAccounts());
         view.put("revoked", hostedAuth.revokedAccounts());
         view.put("tokens", hostedAuth.issuedTokens());
+        view.put("microsoft_refresh_tokens", microsoft.issuedRefreshTokens());
         return view;
     }
 

@@ -7,6 +7,7 @@ import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -170,6 +171,11 @@ public class MicrosoftIdentity {
     /** The app and mailbox a refresh token was issued for, as Microsoft knows when Nylas refreshes it; null if none. */
     public RefreshGrant refreshGrant(String refreshToken) {
         return refreshToken == null ? null : refreshTokens.get(refreshToken);
+    }
+
+    /** For inspection: every refresh token issued, so a test can look for them where they must not be. */
+    public List<String> issuedRefreshTokens() {
+        return List.copyOf(refreshTokens.keySet());
     }
 
     public void reset() {

@@ -16,9 +16,31 @@ public interface ReauthConfig {
 
     Token token();
 
+    /** An absolute URL of this service, always from {@code relink.public-url}, never from a request's Host header. */
+    default String absoluteUrl(String path) {
+        return publicUrl().replaceAll("/+$", "") + path;
+    }
+
+    /** The one redirect URI of both modes, registered with Nylas (hosted) or in the Azure app (native). */
+    default String callbackUrl() {
+        return absoluteUrl("/reauth/callback");
+    }
+
+    /** How users sign in: through Nylas's hosted page, or through the customer's own Azure app (native). */
+    enum Mode {
+        HOSTED, NATIVE
+    }
+
     interface Reauth {
         /**
-         * The Nylas scopes to ask for, comma-separated: the same as the customer's application uses today. No default:
+         * {@code hosted}: Nylas's Hosted Authentication with {@code login_hint}. {@code native}: Microsoft's OAuth with
+         * the customer's own Azure app ({@code relink.microsoft.*}), then Nylas's {@code /connect}; no Nylas page.
+         */
+        @WithDefault("hosted")
+        Mode mode();
+
+        /**
+         * The Nylas scopes to ask for (both modes), comma-separated: the same as the customer's application uses today. No default:
          * a narrower set than the application's would silently take access away (the README says how to read the
          * scopes of an existing token).
          */

@@ -32,4 +32,7 @@ public class OAuthState extends PanacheEntityBase {
     /** The account's trace from the link (W3C traceparent); null when tracing was off. */
     @Column(name = "trace_parent")
     public String traceParent;
+    /** Native mode: the PKCE code verifier, encrypted with the state's hash as associated data; null in hosted mode. */
+    @Column(name = "code_verifier")
+    public byte[] codeVerifier;
 }

@@ -29,8 +29,9 @@ import jakarta.ws.rs.core.Response;
 
 /**
  * What the end user sees. GET of a link only shows a page (mail scanners open every link); its button POSTs, and
- * the answer sends the browser on to Nylas; the callback finishes and lands on a fixed page. Every page: no referrer,
- * a strict CSP, nothing from third parties, and every absolute URL built from {@code relink.public-url}.
+ * the answer sends the browser on to the sign-in (Nylas's in hosted mode, Microsoft's in native mode); the callback
+ * finishes and lands on a fixed page. Every page: no referrer, a strict CSP, nothing from third parties, and every
+ * absolute URL built from {@code relink.public-url}.
  */
 @Path("/reauth")
 @Produces(MediaType.TEXT_HTML)
@@ -68,7 +69,7 @@ public class ReauthPages {
     }
 
     /**
-     * The button. The answer is a page that moves on to Nylas by itself (meta refresh), not a 303: see
+     * The button. The answer is a page that moves on to the sign-in by itself (meta refresh), not a 303: see
      * {@link #headers} for why. A POST that another site's page made (a login-CSRF attempt) is refused.
      */
     @POST
@@ -105,7 +106,7 @@ public class ReauthPages {
         // A fixed page without parameters: nothing of the callback stays in the address bar or history. Absolute from
         // relink.public-url: a relative Location would be completed from the request's Host and scheme (http behind
         // a TLS ingress, or a forged Host reflected).
-        return Response.seeOther(URI.create(handOver.publicUrl("/reauth/done"))).cookie(new NewCookie.Builder(STATE_COOKIE).value("")
+        return Response.seeOther(URI.create(config.absoluteUrl("/reauth/done"))).cookie(new NewCookie.Builder(STATE_COOKIE).value("")
                 .path("/reauth").maxAge(0).httpOnly(true).secure(config.reauth().secureCookie()).build()).build();
     }
 
@@ -137,11 +138,14 @@ public class ReauthPages {
             case SIGN_IN_CANCELLED -> new String[] { "The sign-in was not completed", "You can start again." };
             case WRONG_ACCOUNT -> new String[] { "You signed in with a different mailbox",
                     "Start again and sign in with the mailbox the email was sent to." };
-            case NYLAS_FAILED -> new String[] { "We could not finish reconnecting your mailbox", "Nothing was changed. Please start again in a few minutes." };
+            case NYLAS_FAILED, MICROSOFT_FAILED -> new String[] { "We could not finish reconnecting your mailbox",
+                    "Nothing was changed. Please start again in a few minutes." };
+            case SIGN_IN_NOT_CONFIRMED -> new String[] { "This sign-in could not be confirmed",
+                    "Nothing was changed. Start again from here, in the same browser." };
         };
         int status = switch (refusal) {
             case ALREADY_MIGRATED -> 200;
-            case NYLAS_FAILED -> 502;
+            case NYLAS_FAILED, MICROSOFT_FAILED -> 502;
             case TOO_MANY_STARTS -> 429;
             case FOREIGN_SITE -> 403;
             case HAND_OVER_IN_PROGRESS -> 409;
@@ -154,8 +158,8 @@ public class ReauthPages {
      * Security headers for every page under /reauth. {@code form-action 'self'}: our forms post only to us. Chrome and
      * Edge apply form-action to every redirect that follows a form submission, and Nylas sends the browser on to
      * Microsoft's sign-in or to any company's own identity provider, origins no list can name. So the button's POST
-     * never redirects: it answers a page whose meta refresh starts a new navigation to Nylas, which form-action does
-     * not govern (see {@link #start}). Listing origins here instead would break every federated sign-in.
+     * never redirects: it answers a page whose meta refresh starts a new navigation to the sign-in, which form-action
+     * does not govern (see {@link #start}). Listing origins here instead would break every federated sign-in.
      */
     @ServerResponseFilter
     public void headers(ContainerRequestContext request, ContainerResponseContext response) {

@@ -27,6 +27,7 @@ import io.relink.nylas.NylasConfig;
 import io.relink.nylas.TokenGrant;
 import io.relink.platform.outbox.Outbox;
 import io.relink.platform.tracing.AccountTraces;
+import io.relink.reauth.config.MicrosoftConfig;
 import io.relink.reauth.config.ReauthConfig;
 import io.relink.reauth.model.Migration;
 import io.relink.reauth.model.OAuthState;
@@ -47,7 +48,11 @@ public class HandOver {
     /** Why a hand-over stops; the page shown says what to do, not why in detail. */
     public enum Refusal {
         LINK_INVALID, LINK_EXPIRED, ALREADY_MIGRATED, TOO_MANY_STARTS, FOREIGN_SITE, STATE_INVALID, HAND_OVER_IN_PROGRESS,
-        SIGN_IN_CANCELLED, WRONG_ACCOUNT, NYLAS_FAILED
+        SIGN_IN_CANCELLED, WRONG_ACCOUNT, NYLAS_FAILED,
+        /** Native mode: Microsoft refused the code (used already, or not this browser's: its PKCE verifier does not match). */
+        SIGN_IN_NOT_CONFIRMED,
+        /** Native mode: Microsoft's token endpoint failed, or refused the Azure app's credentials. */
+        MICROSOFT_FAILED
     }
 
     public static final class RefusedException extends RuntimeException {
@@ -74,8 +79,11 @@ public class HandOver {
     public record Authorization(String authorizeUrl, String cookie) {
     }
 
+    private static final SecureRandom RANDOM = new SecureRandom();
+
     private final ReauthConfig config;
     private final NylasConfig nylasConfig;
+    private final SignInMethod signIn;
     private final AccountTraces traces;
     private final LinkTokens links;
     private final NylasClient nylas;
@@ -83,34 +91,27 @@ public class HandOver {
     private final Outbox outbox;
     private final Clock clock;
     private final EntityManager entityManager;
-    private final SecureRandom random = new SecureRandom();
 
-    public HandOver(ReauthConfig config, NylasConfig nylasConfig, LinkTokens links, NylasClient nylas, TokenCipher cipher, Outbox outbox,
-            Clock clock, EntityManager entityManager, AccountTraces traces) {
+    HandOver(ReauthConfig config, MicrosoftConfig microsoftConfig, NylasConfig nylasConfig, HostedSignIn hosted, NativeSignIn nativeAuth,
+            LinkTokens links, NylasClient nylas, TokenCipher cipher, Outbox outbox, Clock clock, EntityManager entityManager, AccountTraces traces) {
         this.config = config;
-        this.traces = traces;
         this.nylasConfig = nylasConfig;
+        // Checked here, at start: a deployment with a setting missing or wrong does not start, and says which.
+        if (config.reauth().mode() == ReauthConfig.Mode.NATIVE) {
+            NativeSignIn.checkSettings(microsoftConfig);
+            this.signIn = nativeAuth;
+        } else {
+            HostedSignIn.checkSettings(config);
+            this.signIn = hosted;
+        }
+        this.traces = traces;
         this.links = links;
         this.nylas = nylas;
         this.cipher = cipher;
         this.outbox = outbox;
         this.clock = clock;
         this.entityManager = entityManager;
-        // Nylas's "exchange" provider can show its Exchange password form: the account would be connected with a
-        // password again, which is what this service exists to end.
-        config.reauth().provider().filter(p -> p.trim().equalsIgnoreCase("exchange")).ifPresent(p -> {
-            throw new IllegalStateException("relink.reauth.provider=exchange can lead users to a password form; leave it unset "
-                    + "(Nylas detects Microsoft 365 from login_hint) or set office365");
-        });
-    }
-
-    /** An absolute URL of this service, always from {@code relink.public-url}, never from a request's Host header. */
-    public String publicUrl(String path) {
-        return config.publicUrl().replaceAll("/+$", "") + path;
-    }
-
-    public String redirectUri() {
-        return publicUrl("/reauth/callback");
+        LOG.infof("users sign in by %s authentication", config.reauth().mode().name().toLowerCase(Locale.ROOT));
     }
 
     /** The link's claims, refusing an invalid or expired link and an account already migrated. Changes nothing. */
@@ -141,36 +142,27 @@ public class HandOver {
         String state = random(32);
         String cookie = random(32);
         Instant now = clock.instant();
+        OAuthState row = new OAuthState();
+        row.stateHash = hash(state);
+        row.cookieHash = hash(cookie);
+        row.accountId = claims.accountId();
+        row.email = claims.email();
+        row.traceParent = claims.traceParent();
+        row.createdAt = now;
+        row.expiresAt = now.plus(config.reauth().stateLifetime());
+        String signInUrl = signIn.begin(state, claims.email(), row);
         boolean created = QuarkusTransaction.requiringNew().call(() -> {
             long recent = OAuthState.count("accountId = ?1 and createdAt > ?2", claims.accountId(), now.minusSeconds(60));
             if (recent >= config.reauth().startsPerMinute()) {
                 return false;
             }
-            OAuthState row = new OAuthState();
-            row.stateHash = hash(state);
-            row.cookieHash = hash(cookie);
-            row.accountId = claims.accountId();
-            row.email = claims.email();
-            row.traceParent = claims.traceParent();
-            row.createdAt = now;
-            row.expiresAt = now.plus(config.reauth().stateLifetime());
             row.persist();
             return true;
         });
         if (!created) {
             throw new RefusedException(Refusal.TOO_MANY_STARTS, linkToken);
         }
-        StringBuilder url = new StringBuilder(nylasConfig.signInBaseUrl()).append("/oauth/authorize")
-                .append("?client_id=").append(encode(nylasConfig.clientId()))
-                .append("&redirect_uri=").append(encode(redirectUri()))
-                .append("&response_type=code")
-                .append("&scopes=").append(encode(config.reauth().scopes()))
-                .append("&login_hint=").append(encode(claims.email()))
-                .append("&state=").append(encode(state))
-                // Without it a cancelled or failed sign-in leaves the user on a Nylas error page, never back here.
-                .append("&redirect_on_error=true");
-        config.reauth().provider().ifPresent(p -> url.append("&provider=").append(encode(p)));
-        return new Authorization(url.toString(), cookie);
+        return new Authorization(signInUrl, cookie);
     }
 
     /** Deletes the states that expired: a callback with one is refused anyway, and they would pile up for ever. */
@@ -203,11 +195,11 @@ public class HandOver {
         }
         TokenGrant grant;
         try {
-            grant = nylas.exchange(code); // once: a code is single-use, so no retry
-        } catch (NylasCallException e) {
+            grant = signIn.finish(code, claimed); // once: a code is single-use, so no retry
+        } catch (SignInMethod.SignInFailure e) {
             release(claimed.stateHash);
             recordFailure(claimed.accountId, e.getMessage());
-            throw new RefusedException(Refusal.NYLAS_FAILED, retry);
+            throw new RefusedException(e.refusal(), retry);
         }
         if (grant.emailAddress() == null || !grant.emailAddress().trim().toLowerCase(Locale.ROOT).equals(claimed.email.trim().toLowerCase(Locale.ROOT))) {
             release(claimed.stateHash);
@@ -290,8 +282,9 @@ public class HandOver {
             if (ofAccount.stream().anyMatch(s -> s != mine && s.exchangeUntil != null && s.exchangeUntil.isAfter(now))) {
                 return new Claim(mine, Refusal.HAND_OVER_IN_PROGRESS);
             }
-            // Long enough for the exchange and the old account's retirement; lapses if this service dies meanwhile.
-            mine.exchangeUntil = now.plus(nylasConfig.requestTimeout().multipliedBy(4));
+            // Long enough for the sign-in's calls (three in native mode) and the old account's retirement (two); lapses
+            // if this service dies meanwhile.
+            mine.exchangeUntil = now.plus(nylasConfig.requestTimeout().multipliedBy(6));
             return new Claim(mine, null);
         });
     }
@@ -309,21 +302,26 @@ public class HandOver {
                 .setParameter("at", clock.instant()).executeUpdate());
     }
 
-    private String random(int bytes) {
+    /** {@code bytes} random bytes, base64url without padding: states, cookies, PKCE verifiers. */
+    static String random(int bytes) {
         byte[] b = new byte[bytes];
-        random.nextBytes(b);
+        RANDOM.nextBytes(b);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
     static String hash(String value) {
+        return HexFormat.of().formatHex(sha256(value));
+    }
+
+    static byte[] sha256(String value) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
+            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    private static String encode(String value) {
+    static String encode(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 }

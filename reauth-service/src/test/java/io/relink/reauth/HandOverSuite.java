@@ -1,5 +1,6 @@
 package io.relink.reauth;
 
+import static io.relink.reauth.SignInFlow.callback;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
@@ -11,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,15 +35,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import io.quarkus.test.common.ResourceArg;
-import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusTest;
 import io.relink.devstack.Devstack;
-import io.relink.devstack.DevstackResource;
 import io.relink.devstack.InjectDevstack;
 import io.relink.devstack.InjectSandbox;
 import io.relink.devstack.SandboxProcess;
-import io.relink.devstack.SandboxResource;
 import io.relink.devstack.TopicClient;
 import io.relink.devstack.testing.RecordedSpans;
 import io.relink.events.AccountMigrated;
@@ -55,11 +52,11 @@ import io.relink.reauth.service.HandOver;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 
-/** The hand-over through the real pages and the sandbox's sign-in form, and every way it must refuse. */
-@QuarkusTest
-@WithTestResource(DevstackResource.class)
-@WithTestResource(value = SandboxResource.class, initArgs = @ResourceArg(name = "relink.sandbox.accounts", value = "500"))
-class HandOverTest {
+/**
+ * The hand-over through the real pages and the sandbox's sign-in, and every way it must refuse: the same suite for
+ * both modes ({@link HostedHandOverTest}, {@link NativeHandOverTest}), each of which adds the misuse of its own ends.
+ */
+abstract class HandOverSuite {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Inject
@@ -79,8 +76,6 @@ class HandOverTest {
 
     @Inject
     ReauthConfig config;
-
-    private int next;
 
     @BeforeEach
     void reset() {
@@ -116,9 +111,12 @@ class HandOverTest {
         assertEquals(1, awaitMigrated(id, 1).size(), "a replayed callback publishes nothing");
         Map<String, Object> requests = requests();
         assertEquals(1, requests.get("oauth.token-issued"), requests.toString());
-        assertEquals(1, requests.get("api-version.2.5"), "the code exchange pins the API version (the rest is this test's): " + requests);
+        assertEquals(nylasCallsPerSignIn(), requests.get("api-version.2.5"), "the sign-in's Nylas calls pin the API version (the rest is this test's): " + requests);
         assertFalse(tokensOf(id).get(0).get("revoked").equals(true), "the password-era token stays unless revoke-old-tokens is on");
         assertSecretNowhere(issued);
+        for (String refreshToken : microsoftRefreshTokens()) {
+            assertSecretNowhere(refreshToken);
+        }
         given().get("/api/migrations/" + id + "/token").then().statusCode(401);
     }
 
@@ -166,6 +164,8 @@ class HandOverTest {
 
     @Test
     void everyMisuseGetsAReadablePageAndNoEvent() throws Exception {
+        double wrongAccounts = refusals("WRONG_ACCOUNT");
+        double nylasFailures = refusals("NYLAS_FAILED");
         Map<String, Object> account = affected(2);
         String id = (String) account.get("id");
         String email = (String) account.get("email");
@@ -210,9 +210,8 @@ class HandOverTest {
             rs.next();
             assertEquals(2, rs.getInt(1), "the wrong mailbox and the failed exchange are recorded for operators");
         }
-        given().get("/q/metrics").then().statusCode(200)
-                .body(containsString("relink_reauth_refusals_total{reason=\"WRONG_ACCOUNT\"} 1.0"))
-                .body(containsString("relink_reauth_refusals_total{reason=\"NYLAS_FAILED\"} 1.0"));
+        assertEquals(wrongAccounts + 1, refusals("WRONG_ACCOUNT"), "operators see the wrong mailbox");
+        assertEquals(nylasFailures + 1, refusals("NYLAS_FAILED"), "operators see the failed exchange");
     }
 
     @Test
@@ -298,7 +297,7 @@ class HandOverTest {
         }
     }
 
-    private long statesOf(String accountId) throws Exception {
+    long statesOf(String accountId) throws Exception {
         try (Connection c = devstack.database().connect(); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT count(*) FROM oauth_state WHERE account_id = '" + accountId + "'")) {
             rs.next();
@@ -306,7 +305,7 @@ class HandOverTest {
         }
     }
 
-    private long exchangesUnderWay(String accountId) throws Exception {
+    long exchangesUnderWay(String accountId) throws Exception {
         try (Connection c = devstack.database().connect(); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT count(*) FROM oauth_state WHERE exchange_until > now() AND account_id = '" + accountId + "'")) {
             rs.next();
@@ -316,38 +315,46 @@ class HandOverTest {
 
     // --- helpers
 
-    static Response callback(String query, String cookie) {
-        var request = given().redirects().follow(false);
-        if (cookie != null) {
-            request = request.cookie("relink_reauth", cookie);
-        }
-        return request.get("/reauth/callback?" + query);
+    /** How many Nylas calls a sign-in makes: the code exchange (hosted), or /connect/authorize and /connect/token (native). */
+    abstract int nylasCallsPerSignIn();
+
+    /** How often the hand-over refused for {@code reason}, as operators read it from the metrics. */
+    static double refusals(String reason) {
+        String line = "relink_reauth_refusals_total{reason=\"" + reason + "\"} ";
+        return given().get("/q/metrics").then().statusCode(200).extract().asString().lines().filter(l -> l.startsWith(line))
+                .mapToDouble(l -> Double.parseDouble(l.substring(line.length()).split(" ")[0])).findFirst().orElse(0); // then, maybe, an exemplar
     }
 
-    private static io.restassured.specification.RequestSpecification admin() {
+    /** The query of a callback whose code is {@code code} and whose state is {@code stateOf}'s: a code carried to another sign-in. */
+    static String withCode(SignInFlow.Callback stateOf, SignInFlow.Callback codeOf) {
+        return "code=" + URLEncoder.encode(SignInFlow.query(URI.create("?" + codeOf.query())).get("code"), StandardCharsets.UTF_8)
+                + "&state=" + URLEncoder.encode(SignInFlow.query(URI.create("?" + stateOf.query())).get("state"), StandardCharsets.UTF_8);
+    }
+
+    static io.restassured.specification.RequestSpecification admin() {
         return given().header("Authorization", "Bearer test-admin-key");
     }
 
     /** The n-th affected account of the sandbox, as the scanner would have found it. */
     @SuppressWarnings("unchecked")
-    private Map<String, Object> affected(int n) throws Exception {
+    Map<String, Object> affected(int n) throws Exception {
         String id = (String) ((List<Object>) sandboxJson("/sandbox/ground-truth").get("affected")).get(n);
         return SignInFlow.account(sandbox, id);
     }
 
     @SuppressWarnings("unchecked")
-    private Map<String, Object> sandboxJson(String path) throws Exception {
+    Map<String, Object> sandboxJson(String path) throws Exception {
         return JSON.readValue(sandbox.control("GET", path, null), Map.class);
     }
 
     /** The token Nylas issued in the hand-over: the account's newest (the first is the one it had before). */
-    private String issuedToken(String accountId) throws Exception {
+    String issuedToken(String accountId) throws Exception {
         List<Map<String, Object>> forAccount = tokensOf(accountId);
         return (String) forAccount.get(forAccount.size() - 1).get("access_token");
     }
 
     @SuppressWarnings("unchecked")
-    private List<Map<String, Object>> tokensOf(String accountId) throws Exception {
+    List<Map<String, Object>> tokensOf(String accountId) throws Exception {
         Map<String, Object> tokens = (Map<String, Object>) sandboxJson("/sandbox/inspection").get("tokens");
         List<Map<String, Object>> forAccount = (List<Map<String, Object>>) tokens.get(accountId);
         assertNotNull(forAccount, tokens.toString());
@@ -355,11 +362,17 @@ class HandOverTest {
     }
 
     @SuppressWarnings("unchecked")
-    private Map<String, Object> requests() throws Exception {
+    Map<String, Object> requests() throws Exception {
         return (Map<String, Object>) sandboxJson("/sandbox/inspection").get("requests");
     }
 
-    private List<AccountMigrated> awaitMigrated(String accountId, int count) {
+    /** The refresh tokens Microsoft issued to the customer's app (native mode): credentials for Nylas only. */
+    @SuppressWarnings("unchecked")
+    List<String> microsoftRefreshTokens() throws Exception {
+        return (List<String>) sandboxJson("/sandbox/inspection").get("microsoft_refresh_tokens");
+    }
+
+    List<AccountMigrated> awaitMigrated(String accountId, int count) {
         try (TopicClient client = new TopicClient(devstack.kafka().bootstrapServers())) {
             return await().atMost(Duration.ofSeconds(30)).until(() -> client.readFromBeginning(Topics.MIGRATIONS, Integer.MAX_VALUE, Duration.ofSeconds(2))
                     .stream().filter(r -> accountId.equals(r.key()))
@@ -368,8 +381,8 @@ class HandOverTest {
         }
     }
 
-    /** The access token is in no log line, no event, and nowhere in the database in clear. */
-    private void assertSecretNowhere(String token) throws Exception {
+    /** The secret (an access or refresh token) is in no log line, no event, and nowhere in the database in clear. */
+    void assertSecretNowhere(String token) throws Exception {
         String log = Files.readString(Path.of("target/reauth-test.log"));
         assertFalse(log.contains(token), "the token is in the log");
         try (TopicClient client = new TopicClient(devstack.kafka().bootstrapServers())) {
