@@ -172,7 +172,7 @@ public abstract sealed class KafkaBroker implements AutoCloseable permits Embedd
         return "see the broker's log";
     }
 
-    static int freePort() {
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();

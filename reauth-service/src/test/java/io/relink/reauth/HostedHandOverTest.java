@@ -3,7 +3,10 @@ package io.relink.reauth;
 import static io.relink.reauth.SignInFlow.callback;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.sql.Connection;
+import java.sql.Statement;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -46,5 +49,19 @@ class HostedHandOverTest extends HandOverSuite {
         SignInFlow.Callback retry = SignInFlow.signIn(sandbox, link, null, "accept");
         callback(retry.query(), retry.cookie()).then().statusCode(303);
         assertEquals(1, awaitMigrated(id, 1).size());
+    }
+
+    /** A sign-in started in native mode, before a switch to hosted, ends on a readable page: its code never goes to Nylas. */
+    @Test
+    void aStateStartedInNativeModeIsRefusedBeforeNylasIsAsked() throws Exception {
+        Map<String, Object> account = affected(11);
+        String id = (String) account.get("id");
+        SignInFlow.Callback callback = SignInFlow.signIn(sandbox, links.issue(Purpose.REAUTH, id, (String) account.get("email")), null, "accept");
+        try (Connection c = devstack.database().connect(); Statement s = c.createStatement()) {
+            assertEquals(1, s.executeUpdate("UPDATE oauth_state SET code_verifier = '\\x00' WHERE account_id = '" + id + "'"));
+        }
+        callback(callback.query(), callback.cookie()).then().statusCode(400).body(containsString("cannot be finished"));
+        assertNull(requests().get("api-version.2.5"), "reauth made no Nylas call: " + requests());
+        admin().get("/api/migrations/" + id + "/token").then().statusCode(404);
     }
 }

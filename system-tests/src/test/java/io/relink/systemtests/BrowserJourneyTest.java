@@ -23,9 +23,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 import io.relink.devstack.MailServer;
 import io.relink.devstack.RelinkSystem;
@@ -38,20 +41,38 @@ import jakarta.mail.internet.MimeMessage;
  * sign-in at Microsoft (the sandbox's stand-in, on another origin than both reauth and Nylas, as in the real world),
  * and back to the done page; Back and the link again afterwards; a cancelled sign-in and its retry; an expired and a
  * tampered link. No page may trip its Content-Security-Policy. Screenshots of every page go to target/screenshots.
+ * Reauth in hosted mode (Nylas's page, which sends the browser on to Microsoft's); {@link NativeBrowserJourneyTest}
+ * walks the same journeys in native mode.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BrowserJourneyTest {
     private static final String MICROSOFT_HOST = "127.0.0.1";
-    private static RelinkSystem system;
-    private static RelinkProbe probe;
-    private static List<MimeMessage> emails;
+    private RelinkSystem system;
+    private RelinkProbe probe;
+    private List<MimeMessage> emails;
+
+    /** The reauth mode of the journeys: hosted, the default. */
+    RelinkSystem.Builder mode(RelinkSystem.Builder builder) {
+        return builder;
+    }
+
+    /** Which sign-in the journeys went through, from the Nylas calls the sandbox saw. */
+    void assertSignInPath(JsonNode requests) {
+        assertTrue(requests.path("oauth.authorize").asInt() > 0, "users went through Nylas's page: " + requests);
+    }
+
+    /** Screenshots of this mode's pages: {@code name} in hosted mode. */
+    String screenshotName(String name) {
+        return name;
+    }
 
     @BeforeAll
-    static void start() throws Exception {
-        system = RelinkSystem.builder(Files.createTempDirectory("relink-browser"))
+    void start() throws Exception {
+        system = mode(RelinkSystem.builder(Files.createTempDirectory("relink-browser"))
                 .accounts(120)
                 .adminKey("browser-admin-key")
-                .config(RelinkSystem.Service.NOTIFIER, "relink.notify.poll-interval", "0.2s")
+                .config(RelinkSystem.Service.NOTIFIER, "relink.notify.poll-interval", "0.2s"))
                 .start();
         probe = new RelinkProbe(system);
         Set<String> affected = probe.affected();
@@ -62,7 +83,7 @@ class BrowserJourneyTest {
     }
 
     @AfterAll
-    static void stop() {
+    void stop() {
         if (system != null) {
             system.close();
         }
@@ -81,25 +102,25 @@ class BrowserJourneyTest {
                 Files.writeString(html, MailServer.body(email, "text/html"), StandardCharsets.UTF_8);
                 chrome.open(html.toUri().toString());
                 if (user == 0) {
-                    chrome.screenshot("email");
+                    chrome.screenshot(screenshotName("email"));
                 }
                 chrome.driver().findElement(By.linkText("Reconnect my mailbox")).click();
                 chrome.waitFor(d -> path(d).startsWith("/reauth/"));
                 assertEquals("Reconnect " + address, chrome.heading());
                 String link = chrome.driver().getCurrentUrl();
-                chrome.screenshot("link-page");
+                chrome.screenshot(screenshotName("link-page"));
 
                 chrome.press("Reconnect my mailbox", d -> MICROSOFT_HOST.equals(host(d)));
                 URI signIn = URI.create(chrome.driver().getCurrentUrl());
                 assertNotEquals(URI.create(link).getHost(), signIn.getHost(), "the sign-in is on another site than reauth");
                 assertEquals("Sign in to your account", chrome.heading());
                 assertEquals(address, chrome.driver().findElement(By.id("email")).getAttribute("value"), "login_hint fills in the address");
-                chrome.screenshot("sign-in");
+                chrome.screenshot(screenshotName("sign-in"));
 
                 chrome.press("Accept", d -> "/reauth/done".equals(path(d)));
                 assertEquals("Your mailbox is reconnected", chrome.heading());
                 assertEquals(null, URI.create(chrome.driver().getCurrentUrl()).getQuery(), "nothing of the callback stays in the address bar");
-                chrome.screenshot("done");
+                chrome.screenshot(screenshotName("done"));
 
                 // Back after done: a readable page (Microsoft's sign-in, as the history holds it), not a browser error
                 // such as a form resubmission: the button's POST left no entry of its own.
@@ -107,16 +128,17 @@ class BrowserJourneyTest {
                 chrome.waitFor(d -> !d.findElements(By.tagName("h1")).isEmpty());
                 assertFalse(chrome.text().contains("ERR_") || chrome.text().contains("Confirm Form Resubmission"), chrome.text());
                 assertEquals("Sign in to your account", chrome.heading());
-                chrome.screenshot("back-after-done");
+                chrome.screenshot(screenshotName("back-after-done"));
 
                 chrome.open(link);
                 assertEquals("Your mailbox is already reconnected", chrome.heading());
-                chrome.screenshot("link-again");
+                chrome.screenshot(screenshotName("link-again"));
                 assertEquals(List.of(), chrome.cspViolations(), "no page broke its Content-Security-Policy");
             }
             migrated.add(probe.accountIdsByEmail().get(address.toLowerCase(java.util.Locale.ROOT)));
         }
         await().atMost(Duration.ofSeconds(60)).until(() -> probe.accountsWithStatus("MIGRATED").containsAll(migrated));
+        assertSignInPath(RelinkProbe.json(system.sandbox().control("GET", "/sandbox/inspection", null)).get("requests"));
     }
 
     @Test
@@ -127,7 +149,7 @@ class BrowserJourneyTest {
             chrome.press("Reconnect my mailbox", d -> MICROSOFT_HOST.equals(host(d)));
             chrome.press("Cancel", d -> path(d).equals("/reauth/callback"));
             assertEquals("The sign-in was not completed", chrome.heading());
-            chrome.screenshot("problem-cancelled");
+            chrome.screenshot(screenshotName("problem-cancelled"));
 
             chrome.press("Start again", d -> MICROSOFT_HOST.equals(host(d)));
             chrome.press("Accept", d -> "/reauth/done".equals(path(d)));
@@ -165,10 +187,10 @@ class BrowserJourneyTest {
             chrome.open(base + expired);
             assertEquals("This link has expired", chrome.heading());
             assertTrue(chrome.text().contains("14 days"), chrome.text());
-            chrome.screenshot("link-expired");
+            chrome.screenshot(screenshotName("link-expired"));
             chrome.open(base + tampered);
             assertEquals("This link does not work", chrome.heading());
-            chrome.screenshot("link-tampered");
+            chrome.screenshot(screenshotName("link-tampered"));
             chrome.open(base + token + ".");
             assertEquals("This link does not work", chrome.heading());
             assertEquals(List.of(), chrome.cspViolations());

@@ -53,6 +53,10 @@ class HostedSignIn implements SignInMethod {
 
     @Override
     public TokenGrant finish(String code, OAuthState claimed) {
+        if (claimed.codeVerifier != null) {
+            // Started in native mode before the switch to hosted: its code is Microsoft's, which Nylas must not get.
+            throw new SignInFailure(HandOver.Refusal.STATE_INVALID, "the sign-in state was started in native mode");
+        }
         try {
             return nylas.exchange(code);
         } catch (NylasCallException e) {

@@ -81,7 +81,7 @@ class NativeSignIn implements SignInMethod {
     @Override
     public TokenGrant finish(String code, OAuthState claimed) {
         if (claimed.codeVerifier == null) {
-            // Started in hosted mode before the switch to native: its code is Nylas's, and there is no verifier to send.
+            // Started in hosted mode before the switch to native: its code is Nylas's, which Microsoft must not get.
             throw new SignInFailure(HandOver.Refusal.STATE_INVALID, "the sign-in state has no PKCE verifier (started in hosted mode?)");
         }
         Redemption redemption;
