@@ -196,6 +196,11 @@ public final class RelinkSystem implements AutoCloseable {
         return settings.adminKey;
     }
 
+    /** Whether reauth runs in native mode (users sign in with the customer's Azure app, no Nylas page). */
+    public boolean nativeAuth() {
+        return settings.nativeAuth;
+    }
+
     /** The link-signing key id and secret the notifier and reauth share here, for tests that mint their own links. */
     public Map.Entry<String, String> linkSigningKey() {
         return Map.entry(LINK_KEY_ID, LINK_KEY);

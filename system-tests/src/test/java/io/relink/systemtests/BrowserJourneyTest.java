@@ -28,8 +28,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import io.relink.devstack.MailServer;
 import io.relink.devstack.RelinkSystem;
 import io.relink.links.LinkConfig;
@@ -55,11 +53,6 @@ class BrowserJourneyTest {
     /** The reauth mode of the journeys: hosted, the default. */
     RelinkSystem.Builder mode(RelinkSystem.Builder builder) {
         return builder;
-    }
-
-    /** Which sign-in the journeys went through, from the Nylas calls the sandbox saw. */
-    void assertSignInPath(JsonNode requests) {
-        assertTrue(requests.path("oauth.authorize").asInt() > 0, "users went through Nylas's page: " + requests);
     }
 
     /** Screenshots of this mode's pages: {@code name} in hosted mode. */
@@ -138,7 +131,7 @@ class BrowserJourneyTest {
             migrated.add(probe.accountIdsByEmail().get(address.toLowerCase(java.util.Locale.ROOT)));
         }
         await().atMost(Duration.ofSeconds(60)).until(() -> probe.accountsWithStatus("MIGRATED").containsAll(migrated));
-        assertSignInPath(RelinkProbe.json(system.sandbox().control("GET", "/sandbox/inspection", null)).get("requests"));
+        probe.assertSignInsFollowedTheMode(3);
     }
 
     @Test

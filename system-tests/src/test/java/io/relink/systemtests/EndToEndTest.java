@@ -30,6 +30,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import io.relink.devstack.RelinkSystem;
@@ -50,16 +51,23 @@ import jakarta.mail.internet.MimeMessage;
  * publishes {@code AccountMigrated} and the funnel says MIGRATED. Every part is a separate process.
  *
  * <p>Before it, on the same system: bad input at every public endpoint, and poison records on every consumed topic.
- * The journey afterwards is the proof that neither stored, published or stopped anything.
+ * The journey afterwards is the proof that neither stored, published or stopped anything. Reauth in hosted mode;
+ * {@link NativeEndToEndTest} runs the same in native mode.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EndToEndTest {
-    private static RelinkSystem system;
-    private static RelinkProbe probe;
+    private RelinkSystem system;
+    private RelinkProbe probe;
+
+    /** The reauth mode of the journey: hosted, the default. */
+    RelinkSystem.Builder mode(RelinkSystem.Builder builder) {
+        return builder;
+    }
 
     @BeforeAll
-    static void start() throws Exception {
-        RelinkSystem.Builder builder = RelinkSystem.builder(Files.createTempDirectory("relink-e2e"))
+    void start() throws Exception {
+        RelinkSystem.Builder builder = mode(RelinkSystem.builder(Files.createTempDirectory("relink-e2e")))
                 .accounts(600)
                 .adminKey("e2e-admin-key")
                 .config(RelinkSystem.Service.NOTIFIER, "relink.notify.poll-interval", "0.2s");
@@ -72,7 +80,7 @@ class EndToEndTest {
     }
 
     @AfterAll
-    static void stop() {
+    void stop() {
         if (system != null) {
             system.close();
         }
@@ -237,6 +245,7 @@ class EndToEndTest {
             assertEquals("/reauth/done", last.uri().getPath());
         }
         users.shutdown();
+        probe.assertSignInsFollowedTheMode(affected.size());
 
         try (TopicClient topics = new TopicClient(system.kafka().bootstrapServers())) {
             List<ConsumerRecord<String, byte[]>> records = topics.readFromBeginning(Topics.MIGRATIONS, affected.size() + POISON_KINDS, Duration.ofSeconds(60));

@@ -1,6 +1,7 @@
 package io.relink.systemtests;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -237,6 +238,23 @@ final class RelinkProbe {
     }
 
     /** The re-authentication link in an email's plain-text part. */
+    /**
+     * That the users' {@code signIns} sign-ins took the path of reauth's mode, as the sandbox saw them. Hosted: each
+     * through Nylas's page. Native: none through a Nylas page; each Microsoft code redeemed once and its refresh token
+     * handed to Nylas's {@code /connect} once.
+     */
+    void assertSignInsFollowedTheMode(int signIns) {
+        JsonNode requests = json(system.sandbox().control("GET", "/sandbox/inspection", null)).get("requests");
+        if (system.nativeAuth()) {
+            assertEquals(0, requests.path("oauth.authorize").asInt(), "no user saw a Nylas page: " + requests);
+            assertEquals(signIns, requests.path("microsoft.token").asInt(), requests.toString());
+            assertEquals(signIns, requests.path("connect.authorize").asInt(), requests.toString());
+        } else {
+            assertEquals(signIns, requests.path("oauth.authorize").asInt(), "each user went through Nylas's page: " + requests);
+            assertEquals(0, requests.path("microsoft.token").asInt(), requests.toString());
+        }
+    }
+
     static String linkIn(MimeMessage message) {
         Matcher link = LINK.matcher(MailServer.body(message, "text/plain"));
         if (!link.find()) {
