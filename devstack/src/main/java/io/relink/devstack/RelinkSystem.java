@@ -53,6 +53,7 @@ public final class RelinkSystem implements AutoCloseable {
     private final Builder settings;
     private final List<AutoCloseable> parts = new ArrayList<>();
     private final Map<Service, ServiceProcess> services = new EnumMap<>(Service.class);
+    private final Map<Service, Database> databases = new EnumMap<>(Service.class);
     private KafkaBrokerProcess kafka;
     private Mailbox mail;
     private SandboxProcess sandbox;
@@ -70,7 +71,6 @@ public final class RelinkSystem implements AutoCloseable {
             Path work = settings.workDir;
             // Databases first: a missing PostgreSQL is the likeliest problem, and says so before anything starts.
             PostgresServer postgres = PostgresServer.fromSettings();
-            Map<Service, Database> databases = new EnumMap<>(Service.class);
             for (Service service : Service.values()) {
                 if (settings.local) {
                     postgres.drop(service.databaseName());
@@ -199,6 +199,11 @@ public final class RelinkSystem implements AutoCloseable {
     /** Whether reauth runs in native mode (users sign in with the customer's Azure app, no Nylas page). */
     public boolean nativeAuth() {
         return settings.nativeAuth;
+    }
+
+    /** The service's database, to look into from a test. */
+    public Database database(Service service) {
+        return databases.get(service);
     }
 
     /** The link-signing key id and secret the notifier and reauth share here, for tests that mint their own links. */

@@ -84,6 +84,32 @@ public final class TopicClient implements AutoCloseable {
     }
 
     /**
+     * Every record {@code topic} holds now, from its beginning to its end, aborted transactions' records too (they are
+     * on the broker's disk all the same): for sweeps that must miss nothing.
+     */
+    public List<ConsumerRecord<String, byte[]>> readEverything(String topic, Duration timeout) {
+        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted"),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            Instant deadline = Instant.now().plus(timeout);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+                if (Instant.now().isAfter(deadline)) {
+                    throw new IllegalStateException(topic + " was not read to its end in " + timeout.toSeconds() + " s");
+                }
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+        }
+        return records;
+    }
+
+    /**
      * Waits until consumer group {@code groupId} has committed offsets up to the current end of {@code topic}:
      * everything sent so far has been processed.
      */

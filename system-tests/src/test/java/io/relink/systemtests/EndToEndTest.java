@@ -293,4 +293,28 @@ class EndToEndTest {
             assertEquals(trace, migrations.get(account), account + ": the hand-over continued it through the link");
         }
     }
+
+    /**
+     * After the run: no access token, refresh token or client secret in any service's log, on any topic or in any
+     * service's database in clear. The sweep first finds a migrated account's id, which is in all three places, so a
+     * sweep that looked nowhere would fail here.
+     */
+    @Test
+    @Order(5)
+    void noTokenOrSecretOfTheRunIsInALogOnATopicOrInADatabase() throws Exception {
+        Set<String> migrated = probe.accountsWithStatus("MIGRATED");
+        assertFalse(migrated.isEmpty());
+        String anAccount = migrated.iterator().next();
+        List<String> seen = SecretSweep.findings(system, List.of(anAccount));
+        for (String place : List.of("log ", "topic ", "database ")) {
+            assertTrue(seen.stream().anyMatch(f -> f.startsWith(place)), "the sweep sees into every " + place + "; it saw " + seen);
+        }
+
+        List<String> secrets = probe.issuedSecrets();
+        assertTrue(secrets.size() >= 2 * migrated.size(), "every migrated account's old and new token: " + secrets.size());
+        if (system.nativeAuth()) {
+            assertEquals(migrated.size(), probe.microsoftRefreshTokens(), "one refresh token per native sign-in");
+        }
+        assertEquals(List.of(), SecretSweep.findings(system, secrets));
+    }
 }

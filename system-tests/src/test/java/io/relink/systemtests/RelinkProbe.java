@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.relink.devstack.MailServer;
 import io.relink.devstack.RelinkSystem;
+import io.relink.devstack.SandboxProcess;
 import io.relink.devstack.ServiceProcess;
 import io.relink.devstack.TopicClient;
 import io.relink.devstack.testing.RecordedSpans;
@@ -253,6 +254,23 @@ final class RelinkProbe {
             assertEquals(signIns, requests.path("oauth.authorize").asInt(), "each user went through Nylas's page: " + requests);
             assertEquals(0, requests.path("microsoft.token").asInt(), requests.toString());
         }
+    }
+
+    /**
+     * Every secret of the run that must stay where it belongs: the access tokens Nylas issued (the new ones and the
+     * accounts' password-era ones), the Microsoft refresh tokens of native mode, and the client secrets.
+     */
+    List<String> issuedSecrets() {
+        JsonNode inspection = json(system.sandbox().control("GET", "/sandbox/inspection", null));
+        List<String> secrets = new ArrayList<>(List.of(SandboxProcess.CLIENT_SECRET, SandboxProcess.AZURE_CLIENT_SECRET));
+        inspection.get("tokens").forEach(tokens -> tokens.forEach(t -> secrets.add(t.get("access_token").asText())));
+        inspection.get("microsoft_refresh_tokens").forEach(t -> secrets.add(t.asText()));
+        return secrets;
+    }
+
+    /** The refresh tokens Microsoft issued to the customer's Azure app (native mode). */
+    int microsoftRefreshTokens() {
+        return json(system.sandbox().control("GET", "/sandbox/inspection", null)).get("microsoft_refresh_tokens").size();
     }
 
     static String linkIn(MimeMessage message) {
