@@ -83,6 +83,34 @@ class DeploymentManifestsTest {
 
     @ParameterizedTest
     @ValueSource(strings = { "dev", "prod" })
+    void replicasSpreadAcrossNodesAndZonesStopGracefullyAndAreCountedByTheAutoscalerAlone(String overlay) throws Exception {
+        List<JsonNode> objects = build(overlay);
+        Set<String> autoscaled = new HashSet<>();
+        ofKind(objects, "HorizontalPodAutoscaler").forEach(h -> autoscaled.add(h.at("/spec/scaleTargetRef/name").asText()));
+        for (JsonNode d : ofKind(objects, "Deployment")) {
+            String name = d.at("/metadata/name").asText();
+            if (autoscaled.contains(name)) {
+                assertTrue(d.at("/spec/replicas").isMissingNode(), name + ": its autoscaler owns the count, yet replicas is " + d.at("/spec/replicas"));
+            }
+            if (!name.endsWith("-service")) {
+                continue;
+            }
+            JsonNode pod = d.at("/spec/template/spec");
+            Set<String> keys = new HashSet<>();
+            stream(pod.get("topologySpreadConstraints")).forEach(c -> {
+                keys.add(c.get("topologyKey").asText());
+                assertEquals(d.at("/spec/selector/matchLabels"), c.at("/labelSelector/matchLabels"), name + ": spreads its own pods");
+            });
+            assertEquals(Set.of("kubernetes.io/hostname", "topology.kubernetes.io/zone"), keys, name + ": spread across nodes and zones");
+            assertTrue(pod.at("/terminationGracePeriodSeconds").asInt() >= 25, name + ": room for the 5 s shutdown delay and 20 s of requests");
+        }
+        JsonNode common = ofKind(objects, "ConfigMap").stream().filter(c -> c.at("/metadata/name").asText().startsWith("relink-common"))
+                .findFirst().orElseThrow();
+        assertEquals("5s", common.at("/data/QUARKUS_SHUTDOWN_DELAY").asText(), "not-ready before stopping, while endpoints drop the pod");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "dev", "prod" })
     void secretsAreReferencedNeverShippedAndOnlyTheLinkPagesArePublic(String overlay) throws Exception {
         List<JsonNode> objects = build(overlay);
         assertTrue(ofKind(objects, "Secret").isEmpty(), "no Secret is committed");

@@ -9,11 +9,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -25,7 +29,7 @@ import io.relink.events.Topics;
 
 /**
  * Crashes in the middle of a run, each a SIGKILL (no shutdown hook, nothing flushed): the Kafka broker while the
- * scanner publishes and the notifier consumes, and each service in turn. The run must end as if nothing happened.
+ * scanner publishes and the notifier consumes, and again while users reconnect; and each service in turn. The run must end as if nothing happened.
  * The one documented repeat: emails a notifier was sending when it died (at most {@code relink.notify.parallel-sends})
  * go out again, because they cannot be known to have left.
  */
@@ -74,6 +78,33 @@ class FaultToleranceTest {
             probe.assertOneEmailEach(affected, 0);
             // The notifier's AccountNotified events come back round to the registry.
             await().atMost(Duration.ofMinutes(2)).until(() -> probe.countWithStatus("NOTIFIED") == affected.size());
+
+            // Reauth, the public service, rides out a broker outage: it stays ready, its links work and hand-overs
+            // complete; their AccountMigrated events wait in the outbox and arrive once the broker is back.
+            Map<String, String> idsByEmail = probe.accountIdsByEmail();
+            List<String> users = probe.reauthEmails().keySet().stream().limit(12).toList();
+            system.kafka().kill();
+            await().atMost(Duration.ofSeconds(30)).until(() -> system.reauth().request("GET", "/q/health/group/kafka", null, null).statusCode() == 503);
+            AtomicInteger notReady = new AtomicInteger();
+            ScheduledExecutorService watch = Executors.newSingleThreadScheduledExecutor();
+            watch.scheduleAtFixedRate(() -> {
+                if (!system.reauth().isReady()) {
+                    notReady.incrementAndGet();
+                }
+            }, 0, 200, TimeUnit.MILLISECONDS);
+            try {
+                for (String user : users) {
+                    Browser.Page done = RelinkProbe.reconnect(RelinkProbe.linkIn(probe.reauthEmails().get(user).get(0)));
+                    assertTrue(done.says("Your mailbox is reconnected"), done.html());
+                }
+            } finally {
+                watch.shutdownNow();
+            }
+            assertEquals(0, notReady.get(), "reauth stayed ready without the broker");
+            system.kafka().start();
+            Set<String> reconnected = users.stream().map(idsByEmail::get).collect(Collectors.toSet());
+            await().atMost(Duration.ofMinutes(2)).until(() -> probe.accountsWithStatus("MIGRATED").equals(reconnected));
+            assertEquals(200, system.reauth().request("GET", "/q/health/group/kafka", null, null).statusCode());
         }
     }
 
