@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -95,6 +97,24 @@ class OutboxAndInboxTest {
         assertFalse(QuarkusTransaction.requiringNew().call(() -> processedEvents.firstDelivery("notifier", id)));
         assertTrue(QuarkusTransaction.requiringNew().call(() -> processedEvents.firstDelivery("scanner", id)),
                 "another consumer processes the same event independently");
+    }
+
+    @Test
+    void idsOlderThanTheRetentionAreForgottenAndYoungerOnesKept() throws Exception {
+        UUID old = UUID.randomUUID();
+        UUID recent = UUID.randomUUID();
+        QuarkusTransaction.requiringNew().run(() -> {
+            processedEvents.firstDelivery("purge-test", old);
+            processedEvents.firstDelivery("purge-test", recent);
+        });
+        try (Connection c = devstack.database().connect(); Statement s = c.createStatement()) {
+            // The topics keep records 30 days; the default retention (35 days) outlives them.
+            s.executeUpdate("UPDATE processed_event SET processed_at = now() - interval '36 days' WHERE event_id = '" + old + "'");
+            s.executeUpdate("UPDATE processed_event SET processed_at = now() - interval '29 days' WHERE event_id = '" + recent + "'");
+        }
+        assertTrue(processedEvents.purgeExpired() >= 1);
+        assertTrue(QuarkusTransaction.requiringNew().call(() -> processedEvents.firstDelivery("purge-test", old)), "forgotten");
+        assertFalse(QuarkusTransaction.requiringNew().call(() -> processedEvents.firstDelivery("purge-test", recent)), "still known");
     }
 
     private ConsumerRecord<String, byte[]> awaitRecord(RelinkEvent event) {

@@ -48,7 +48,7 @@ import io.relink.events.Topics;
 import io.relink.links.LinkTokens;
 import io.relink.links.LinkTokens.Purpose;
 import io.relink.reauth.config.ReauthConfig;
-import io.relink.reauth.service.HandOver;
+import io.relink.reauth.service.Retention;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 
@@ -72,7 +72,7 @@ abstract class HandOverSuite {
     LinkTokens links;
 
     @Inject
-    HandOver handOver;
+    Retention retention;
 
     @Inject
     ReauthConfig config;
@@ -277,7 +277,7 @@ abstract class HandOverSuite {
             s.executeUpdate("UPDATE oauth_state SET expires_at = now() - interval '1 second', created_at = now() - interval '11 minutes'"
                     + " WHERE account_id = '" + id + "'");
         }
-        handOver.purgeExpiredStates();
+        retention.purge();
         assertEquals(0, statesOf(id), "expired states are purged");
         given().redirects().follow(false).post("/reauth/" + link).then().statusCode(200);
     }

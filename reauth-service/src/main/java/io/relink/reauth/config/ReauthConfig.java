@@ -1,6 +1,7 @@
 package io.relink.reauth.config;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -72,13 +73,39 @@ public interface ReauthConfig {
         @WithDefault("10m")
         Duration stateLifetime();
 
+        /**
+         * How long a migrated account's access token is kept (encrypted) for the customer's backend to fetch; then it
+         * is deleted and {@code GET /api/migrations/{id}/token} answers 410. The backend fetches it on AccountMigrated.
+         */
+        @WithDefault("30d")
+        Duration tokenRetention();
+
+        /** How long the record of a failed hand-over is kept for operators. */
+        @WithDefault("90d")
+        Duration failureRetention();
+
+        /** How often expired states, tokens past their retention and old failure records are deleted. */
+        @WithDefault("10m")
+        Duration purgeInterval();
+
         /** The state cookie's Secure flag; off only for plain-http local runs. */
         @WithDefault("true")
         boolean secureCookie();
     }
 
+    /**
+     * The keys that seal stored access tokens (and native mode's PKCE verifiers), each base64 of 32 random bytes
+     * (AES-256), like the link keys: new ones are sealed with the active key, any configured key opens. No default:
+     * production sets at least one.
+     */
     interface Token {
-        /** Base64 of 32 random bytes (AES-256). No default: production must set RELINK_TOKEN_ENCRYPTION_KEY. */
-        String encryptionKey();
+        /** The key with id {@code 0}: the one key of the tokens stored before keys had ids; alone, the active key. */
+        Optional<String> encryptionKey();
+
+        /** Keys by id: {@code relink.token.keys.<id>} ({@code RELINK_TOKEN_KEYS_<ID>}). */
+        Map<String, String> keys();
+
+        /** The id of the key that seals; may be left out when there is one key. */
+        Optional<String> activeKey();
     }
 }

@@ -8,7 +8,7 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
-/** A migrated account; its access token only ever stored encrypted. */
+/** A migrated account; its access token only ever stored encrypted, and deleted after the token retention. */
 @Entity
 @Table(name = "migration")
 public class Migration extends PanacheEntityBase {
@@ -19,8 +19,13 @@ public class Migration extends PanacheEntityBase {
     public String newAccountId;
     public String email;
     public String provider;
+    /** Null once purged ({@code relink.reauth.token-retention}). */
     @Column(name = "token_ciphertext")
     public byte[] tokenCiphertext;
+    @Column(name = "token_key_id")
+    public String tokenKeyId;
+    @Column(name = "token_purged_at")
+    public Instant tokenPurgedAt;
     @Column(name = "previous_cancelled")
     public boolean previousCancelled;
     @Column(name = "migrated_at")

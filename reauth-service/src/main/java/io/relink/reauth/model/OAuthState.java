@@ -35,4 +35,6 @@ public class OAuthState extends PanacheEntityBase {
     /** Native mode: the PKCE code verifier, encrypted with the state's hash as associated data; null in hosted mode. */
     @Column(name = "code_verifier")
     public byte[] codeVerifier;
+    @Column(name = "code_verifier_key_id")
+    public String codeVerifierKeyId;
 }

@@ -8,15 +8,21 @@ import io.quarkus.panache.common.Sort;
 import io.relink.platform.rest.AccountIds;
 import io.relink.platform.rest.ApiError;
 import io.relink.reauth.model.Migration;
+import io.relink.reauth.config.ReauthConfig;
 import io.relink.reauth.service.TokenCipher;
+import io.relink.reauth.service.TokenReseal;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-/** The customer's backend: migrations, and the new access token of a migrated account. Admin key required. */
+/**
+ * The customer's backend: migrations, and the new access token of a migrated account (until the token retention);
+ * operators: resealing stored tokens after a key rotation. Admin key required.
+ */
 @Path("/api/migrations")
 @Produces(MediaType.APPLICATION_JSON)
 public class MigrationResource {
@@ -30,10 +36,18 @@ public class MigrationResource {
     public record TokenView(String accountId, String newAccountId, String accessToken) {
     }
 
-    private final TokenCipher cipher;
+    /** What a reseal did, and what is left under other keys (0 once it is safe to remove them). */
+    public record ResealResult(long resealed, String activeKey, long notUnderActiveKey) {
+    }
 
-    public MigrationResource(TokenCipher cipher) {
+    private final TokenCipher cipher;
+    private final TokenReseal reseal;
+    private final ReauthConfig config;
+
+    public MigrationResource(TokenCipher cipher, TokenReseal reseal, ReauthConfig config) {
         this.cipher = cipher;
+        this.reseal = reseal;
+        this.config = config;
     }
 
     /** The 500 most recent migrations. */
@@ -51,7 +65,23 @@ public class MigrationResource {
         if (m == null) {
             return Response.status(404).entity(new ApiError("not_found", "account " + accountId + " has not migrated")).build();
         }
-        return Response.ok(new TokenView(m.accountId, m.newAccountId, cipher.decrypt(m.accountId, m.tokenCiphertext)))
+        if (m.tokenCiphertext == null) {
+            return Response.status(410).entity(new ApiError("token_deleted", "the access token of account " + accountId + " was deleted at "
+                    + m.tokenPurgedAt + ", " + config.reauth().tokenRetention().toDays() + " days after the migration (relink.reauth.token-retention);"
+                    + " fetch tokens when AccountMigrated arrives")).build();
+        }
+        return Response.ok(new TokenView(m.accountId, m.newAccountId, cipher.open(m.accountId, m.tokenKeyId, m.tokenCiphertext)))
                 .header("Cache-Control", "no-store").build();
+    }
+
+    /**
+     * After a token key rotation (a new {@code relink.token.keys.<id>} made active): seals every stored token with the
+     * active key. Once {@code notUnderActiveKey} is 0, the old key can be removed.
+     */
+    @POST
+    @Path("/tokens/reseal")
+    public ResealResult resealTokens() {
+        long resealed = reseal.resealAll();
+        return new ResealResult(resealed, cipher.activeKeyId(), reseal.notUnderActiveKey());
     }
 }

@@ -17,7 +17,6 @@ import org.jboss.logging.Logger;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.Startup;
-import io.quarkus.scheduler.Scheduled;
 import io.opentelemetry.api.trace.SpanKind;
 import io.relink.events.AccountMigrated;
 import io.relink.links.LinkTokens;
@@ -165,15 +164,6 @@ public class HandOver {
         return new Authorization(signInUrl, cookie);
     }
 
-    /** Deletes the states that expired: a callback with one is refused anyway, and they would pile up for ever. */
-    @Scheduled(every = "${relink.reauth.state-purge-interval:10m}", delayed = "30s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    public void purgeExpiredStates() {
-        long purged = QuarkusTransaction.requiringNew().call(() -> OAuthState.delete("expiresAt < ?1", clock.instant()));
-        if (purged > 0) {
-            LOG.debugf("purged %d expired OAuth states", purged);
-        }
-    }
-
     /** The callback: every check of the contract, in its order; returns the migrated account id. */
     public String complete(String code, String state, String error, String cookie) {
         if (state == null || state.isBlank() || cookie == null || cookie.isBlank()) {
@@ -233,7 +223,9 @@ public class HandOver {
             migration.newAccountId = grant.accountId();
             migration.email = claimed.email;
             migration.provider = grant.provider() == null ? "unknown" : grant.provider();
-            migration.tokenCiphertext = cipher.encrypt(claimed.accountId, grant.accessToken());
+            TokenCipher.Sealed token = cipher.seal(claimed.accountId, grant.accessToken());
+            migration.tokenCiphertext = token.bytes();
+            migration.tokenKeyId = token.keyId();
             migration.previousCancelled = previousCancelled;
             migration.migratedAt = clock.instant();
             migration.persist();
