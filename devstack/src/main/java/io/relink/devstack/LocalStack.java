@@ -52,6 +52,8 @@ public final class LocalStack {
         System.out.println("  services: scanner " + system.scanner().baseUrl() + ", notifier " + system.notifier().baseUrl()
                 + ", reauth " + system.reauth().baseUrl() + " (each has /q/health, /q/metrics, /q/swagger-ui)");
         System.out.println("  sandbox:  " + system.sandbox().baseUrl() + "/sandbox/ground-truth");
+        System.out.println("  kafka:    " + system.kafka().bootstrapServers() + "   (dead letters: KAFKA_BOOTSTRAP_SERVERS="
+                + system.kafka().bootstrapServers() + " ./dead-letters list relink.migrations.v1.dlq)");
         System.out.println("  logs:     " + system.logs());
         System.out.println("Each email's link also appears below. Ctrl-C stops everything.");
         int shown = 0;
