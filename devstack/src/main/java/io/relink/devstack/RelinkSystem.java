@@ -7,6 +7,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import io.relink.devstack.PostgresServer.Database;
 import io.relink.events.Topics;
@@ -17,22 +18,58 @@ import io.relink.events.Topics;
  * end-to-end and fault tests all start it this way; tests can then kill and restart the broker or any service.
  */
 public final class RelinkSystem implements AutoCloseable {
-    /** The three services, with the port a local run gives each. */
+    /**
+     * The three services, with the port a local run gives each, and their access to Kafka as the contract gives it:
+     * the topics each consumes (in its consumer group) and produces (its events, and the dead-letter topics of what
+     * it consumes). A broker that requires SCRAM grants each exactly that (deploy/'s KafkaUsers the same).
+     */
     public enum Service {
         // The scanner runs C1-only, as deployed (deploy/base/scanner-service.yaml): a scan is I/O-bound and
         // short, and on two cores C2 kept a core busy compiling for its whole first minute.
-        SCANNER("scanner-service", 8081, List.of("-Xmx256m", "-XX:TieredStopAtLevel=1")),
-        NOTIFIER("notifier-service", 8082, List.of("-Xmx256m")),
-        REAUTH("reauth-service", 8083, List.of("-Xmx256m"));
+        SCANNER("scanner-service", 8081, List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"), List.of(Topics.NOTIFICATIONS, Topics.MIGRATIONS),
+                List.of(Topics.ACCOUNTS)),
+        NOTIFIER("notifier-service", 8082, List.of("-Xmx256m"), List.of(Topics.ACCOUNTS, Topics.MIGRATIONS), List.of(Topics.NOTIFICATIONS)),
+        REAUTH("reauth-service", 8083, List.of("-Xmx256m"), List.of(), List.of(Topics.MIGRATIONS));
 
         final String module;
         final int localPort;
         private final List<String> jvmOptions;
+        private final List<String> consumes;
+        private final List<String> publishes;
 
-        Service(String module, int localPort, List<String> jvmOptions) {
+        Service(String module, int localPort, List<String> jvmOptions, List<String> consumes, List<String> publishes) {
             this.module = module;
             this.localPort = localPort;
             this.jvmOptions = jvmOptions;
+            this.consumes = consumes;
+            this.publishes = publishes;
+        }
+
+        /** Its Maven module, whose packaged jar runs it. */
+        public String module() {
+            return module;
+        }
+
+        /** The topics it reads, in its consumer group {@link #consumerGroup()}. */
+        public List<String> consumes() {
+            return consumes;
+        }
+
+        /** The topics it writes: its own events, and the dead-letter topics of the topics it consumes. */
+        public List<String> produces() {
+            List<String> topics = new ArrayList<>(publishes);
+            consumes.forEach(t -> topics.add(Topics.deadLetter(t)));
+            return topics;
+        }
+
+        /** Its consumer group (null for reauth, which consumes nothing); the services' application.properties set the same. */
+        public String consumerGroup() {
+            return consumes.isEmpty() ? null : "relink-" + name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /** Its Kafka user on a broker that requires SCRAM. */
+        public String kafkaUser() {
+            return module;
         }
 
         /** The JVM options the service runs with here: its deployed options, with a heap that fits beside the others. */
@@ -54,6 +91,8 @@ public final class RelinkSystem implements AutoCloseable {
     private final List<AutoCloseable> parts = new ArrayList<>();
     private final Map<Service, ServiceProcess> services = new EnumMap<>(Service.class);
     private final Map<Service, Database> databases = new EnumMap<>(Service.class);
+    private final Map<Service, Map<String, String>> serviceConfigs = new EnumMap<>(Service.class);
+    private final Map<Service, Map<String, Object>> kafkaClients = new EnumMap<>(Service.class);
     private KafkaBrokerProcess kafka;
     private Mailbox mail;
     private SandboxProcess sandbox;
@@ -87,7 +126,18 @@ public final class RelinkSystem implements AutoCloseable {
             }
             kafka = KafkaBroker.process(work.resolve("kafka"));
             parts.add(kafka);
+            if (settings.kafkaScram) {
+                kafka.requireScram();
+            }
             kafka.start().createTopics(Topics.all());
+            if (settings.kafkaScram) {
+                for (Service service : Service.values()) {
+                    String password = UUID.randomUUID().toString();
+                    kafka.createUser(service.kafkaUser(), password);
+                    kafka.grant(service.kafkaUser(), service.consumes(), service.consumerGroup(), service.produces());
+                    kafkaClients.put(service, KafkaBroker.scramClient(service.kafkaUser(), password));
+                }
+            }
             if (settings.unreliableSmtp) {
                 UnreliableSmtpServer unreliable = new UnreliableSmtpServer();
                 parts.add(unreliable);
@@ -113,6 +163,7 @@ public final class RelinkSystem implements AutoCloseable {
                 Database db = databases.get(service);
                 Map<String, String> config = new LinkedHashMap<>();
                 config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+                kafkaClients.getOrDefault(service, Map.of()).forEach((key, value) -> config.put("kafka." + key, String.valueOf(value)));
                 config.put("relink.admin.api-key", settings.adminKey);
                 config.put("quarkus.datasource.jdbc.url", db.jdbcUrl());
                 config.put("quarkus.datasource.username", db.user());
@@ -137,6 +188,7 @@ public final class RelinkSystem implements AutoCloseable {
                     }
                 }
                 config.putAll(settings.serviceConfig.getOrDefault(service, Map.of()));
+                serviceConfigs.put(service, Map.copyOf(config));
                 ServiceProcess process = ServiceProcess.of(service.module, port(service), service.jvmOptions(),
                         config, work.resolve("logs/" + service.module + ".log"));
                 services.put(service, process);
@@ -201,6 +253,16 @@ public final class RelinkSystem implements AutoCloseable {
         return settings.nativeAuth;
     }
 
+    /** The configuration the service was started with, to start another instance of it differently. */
+    public Map<String, String> serviceConfig(Service service) {
+        return serviceConfigs.get(service);
+    }
+
+    /** The service's Kafka client settings (its SCRAM user) on a broker that requires SCRAM; empty otherwise. */
+    public Map<String, Object> kafkaClient(Service service) {
+        return kafkaClients.getOrDefault(service, Map.of());
+    }
+
     /** The service's database, to look into from a test. */
     public Database database(Service service) {
         return databases.get(service);
@@ -245,6 +307,7 @@ public final class RelinkSystem implements AutoCloseable {
         private boolean local;
         private boolean unreliableSmtp;
         private boolean nativeAuth;
+        private boolean kafkaScram;
         private int smtpPort = 2525;
         private long accounts = 200;
         private String adminKey = "local-admin-key";
@@ -266,6 +329,12 @@ public final class RelinkSystem implements AutoCloseable {
         /** SMTP through an {@link UnreliableSmtpServer} (faults set on it at run time) instead of GreenMail. */
         public Builder unreliableSmtp() {
             this.unreliableSmtp = true;
+            return this;
+        }
+
+        /** A broker that requires SCRAM and ACLs; each service gets its own user, with only what it needs. */
+        public Builder kafkaScram() {
+            this.kafkaScram = true;
             return this;
         }
 

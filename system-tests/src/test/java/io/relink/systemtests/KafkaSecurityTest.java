@@ -1,0 +1,86 @@
+package io.relink.systemtests;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+import io.relink.devstack.KafkaBroker;
+import io.relink.devstack.RelinkSystem;
+import io.relink.devstack.RelinkSystem.Service;
+import io.relink.devstack.ServiceProcess;
+import io.relink.events.Topics;
+
+/**
+ * Relink on a broker that requires SCRAM-SHA-512 and ACLs, each service with its own user and only the access the
+ * contract gives it: the whole flow works; a service with a wrong password is refused (and says so, staying ready);
+ * a client without credentials gets nothing; and a service cannot publish another's events (no forged
+ * AccountMigrated from the notifier).
+ */
+class KafkaSecurityTest {
+    @Test
+    void eachServiceWorksWithItsOwnUserAndNoMoreAndWrongCredentialsAreRefused() throws Exception {
+        try (RelinkSystem system = RelinkSystem.builder(Files.createTempDirectory("relink-scram")).accounts(60).kafkaScram()
+                .config(Service.NOTIFIER, "relink.notify.poll-interval", "0.2s").start()) {
+            RelinkProbe probe = new RelinkProbe(system);
+            Set<String> affected = probe.affected();
+            probe.awaitScanEnd(probe.startScan(), "COMPLETED", Duration.ofMinutes(2));
+            await().atMost(Duration.ofMinutes(2)).until(() -> probe.reauthEmails().size() == affected.size());
+            String user = probe.reauthEmails().keySet().iterator().next();
+            RelinkProbe.reconnect(RelinkProbe.linkIn(probe.reauthEmails().get(user).get(0)));
+            String account = probe.accountIdsByEmail().get(user);
+            await().atMost(Duration.ofMinutes(1)).until(() -> probe.accountsWithStatus("MIGRATED").equals(Set.of(account)));
+
+            // The notifier's user may write notifications, not migrations: no forged AccountMigrated.
+            ExecutionException forged = assertThrows(ExecutionException.class, () -> send(system, system.kafkaClient(Service.NOTIFIER), Topics.MIGRATIONS));
+            assertInstanceOf(TopicAuthorizationException.class, forged.getCause());
+            send(system, system.kafkaClient(Service.NOTIFIER), Topics.NOTIFICATIONS);
+            // Without credentials, nothing at all.
+            assertThrows(Exception.class, () -> send(system, Map.of(), Topics.MIGRATIONS));
+
+            // A second reauth with a wrong password: it serves (ready), and its Kafka group says why it cannot publish.
+            Map<String, String> wrong = new HashMap<>(system.serviceConfig(Service.REAUTH));
+            wrong.put("kafka.sasl.jaas.config", String.valueOf(KafkaBroker.scramClient(Service.REAUTH.kafkaUser(), "not-the-password").get("sasl.jaas.config")));
+            try (ServiceProcess impostor = ServiceProcess.of(Service.REAUTH.module(), KafkaBroker.freePort(), Service.REAUTH.jvmOptions(), wrong,
+                    Files.createTempFile("relink-reauth-wrong-", ".log"))) {
+                impostor.start();
+                await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                    var health = impostor.request("GET", "/q/health/group/kafka", null, null);
+                    assertEquals(503, health.statusCode(), health.body());
+                    assertTrue(health.body().contains("Authentication"), health.body());
+                });
+                assertEquals(200, impostor.request("GET", "/q/health/ready", null, null).statusCode());
+            }
+            assertEquals(200, system.reauth().request("GET", "/q/health/group/kafka", null, null).statusCode(), "the real one is in");
+        }
+    }
+
+    /** One record to {@code topic} as the client {@code security} describes, acknowledged or failed within seconds. */
+    private static void send(RelinkSystem system, Map<String, Object> security, String topic) throws Exception {
+        Map<String, Object> config = new HashMap<>(security);
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, system.kafka().bootstrapServers());
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000);
+        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topic, "forged", "{}".getBytes(StandardCharsets.UTF_8))).get();
+        }
+    }
+}
