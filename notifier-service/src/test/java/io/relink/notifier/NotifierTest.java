@@ -204,6 +204,8 @@ class NotifierTest {
 
         admin().queryParam("status", "FAILED").get("/api/notifications").then().statusCode(200)
                 .body("find { it.id == '" + initial + "' }.lastError", equalTo("refused"));
+        // Operators are alerted on it (RelinkEmailsGivenUp) from the gauge the recovery job refreshes.
+        await().atMost(WAIT).until(() -> givenUpGauge() >= 1);
         admin().post("/api/notifications/" + initial + "/resend").then().statusCode(202).body("status", equalTo("PENDING"));
         awaitMails(detected.email(), 2);
         admin().post("/api/notifications/" + initial + "/resend").then().statusCode(409);
@@ -216,6 +218,11 @@ class NotifierTest {
     }
 
     // --- helpers
+
+    private static double givenUpGauge() {
+        return given().get("/q/metrics").then().extract().asString().lines().filter(l -> l.startsWith("relink_notifier_emails_given_up "))
+                .mapToDouble(l -> Double.parseDouble(l.split(" ")[1])).findFirst().orElse(0);
+    }
 
     private static io.restassured.specification.RequestSpecification admin() {
         return given().header("Authorization", "Bearer test-admin-key");

@@ -71,6 +71,11 @@ class DeploymentManifestsTest {
                 assertTrue(c.get("image").asText().matches("[^:]+:[^:]+"), where + ": a tagged image, not " + c.get("image"));
             }
             if (name.endsWith("-service")) {
+                for (JsonNode labels : List.of(d.at("/metadata/labels"), d.at("/spec/template/metadata/labels"))) {
+                    for (String label : List.of("name", "component", "part-of", "version", "managed-by")) {
+                        assertFalse(labels.path("app.kubernetes.io/" + label).asText().isEmpty(), name + ": label app.kubernetes.io/" + label);
+                    }
+                }
                 assertTrue(ofKind(objects, "PodDisruptionBudget").stream()
                         .anyMatch(p -> p.at("/spec/selector/matchLabels").equals(d.at("/spec/selector/matchLabels"))), name + ": a PodDisruptionBudget");
             }
@@ -128,6 +133,94 @@ class DeploymentManifestsTest {
         assertEquals("/reauth", ingress.at("/spec/rules/0/http/paths/0/path").asText());
         assertEquals(1, ingress.at("/spec/rules/0/http/paths").size(), "nothing but /reauth is exposed");
         assertFalse(ingress.at("/spec/tls").isMissingNode(), "TLS");
+    }
+
+    /**
+     * In production every service talks to Kafka over TLS with SCRAM as its own KafkaUser, whose ACLs are exactly
+     * what the contract gives it (the same table the SCRAM system test grants: {@link Service#consumes()},
+     * {@link Service#produces()}); dev stays plain.
+     */
+    @Test
+    void productionServicesUseTheirOwnKafkaUserWithExactlyTheAccessTheContractGivesThem() throws Exception {
+        List<JsonNode> prod = build("prod");
+        for (Service service : Service.values()) {
+            JsonNode user = ofKind(prod, "KafkaUser").stream().filter(u -> u.at("/metadata/name").asText().equals(service.kafkaUser()))
+                    .findFirst().orElseThrow(() -> new AssertionError("no KafkaUser " + service.kafkaUser()));
+            assertEquals("scram-sha-512", user.at("/spec/authentication/type").asText());
+            Set<String> granted = new HashSet<>();
+            user.at("/spec/authorization/acls").forEach(acl -> acl.get("operations").forEach(op -> granted.add(
+                    acl.at("/resource/type").asText() + ":" + acl.at("/resource/name").asText() + ":" + op.asText())));
+            Set<String> expected = new HashSet<>();
+            service.consumes().forEach(t -> expected.addAll(List.of("topic:" + t + ":Read", "topic:" + t + ":Describe")));
+            service.produces().forEach(t -> expected.addAll(List.of("topic:" + t + ":Write", "topic:" + t + ":Describe")));
+            if (service.consumerGroup() != null) {
+                expected.add("group:" + service.consumerGroup() + ":Read");
+            }
+            assertEquals(expected, granted, service.kafkaUser() + "'s ACLs");
+
+            JsonNode container = ofKind(prod, "Deployment").stream().filter(d -> d.at("/metadata/name").asText().equals(service.module()))
+                    .findFirst().orElseThrow().at("/spec/template/spec/containers/0");
+            assertEquals("SASL_SSL", env(container, "KAFKA_SECURITY_PROTOCOL").path("value").asText(), service.module());
+            assertEquals("SCRAM-SHA-512", env(container, "KAFKA_SASL_MECHANISM").path("value").asText(), service.module());
+            assertEquals(service.kafkaUser(), env(container, "KAFKA_SASL_JAAS_CONFIG").at("/valueFrom/secretKeyRef/name").asText(),
+                    service.module() + " takes its own user's credentials");
+        }
+        List<JsonNode> dev = build("dev");
+        assertTrue(ofKind(dev, "KafkaUser").isEmpty(), "dev stays plain");
+        ofKind(dev, "Deployment").forEach(d -> assertTrue(env(d.at("/spec/template/spec/containers/0"), "KAFKA_SECURITY_PROTOCOL").isMissingNode()));
+    }
+
+    /**
+     * Deny by default; then only the ingress controller reaches reauth, only Prometheus reaches the others (and
+     * reauth's metrics), on their HTTP port; egress only to DNS, Kafka and PostgreSQL, plus HTTPS for the services that
+     * call Nylas and SMTP for the notifier.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = { "dev", "prod" })
+    void networkPoliciesDenyByDefaultAndAllowOnlyWhatEachServiceNeeds(String overlay) throws Exception {
+        List<JsonNode> objects = build(overlay);
+        List<JsonNode> policies = ofKind(objects, "NetworkPolicy");
+        assertTrue(policies.stream().anyMatch(p -> p.at("/spec/podSelector").isEmpty() && p.at("/spec/ingress").isMissingNode()
+                && p.at("/spec/egress").isMissingNode() && p.at("/spec/policyTypes").toString().contains("Ingress")
+                && p.at("/spec/policyTypes").toString().contains("Egress")), "a default deny of ingress and egress");
+        for (Service service : Service.values()) {
+            JsonNode labels = ofKind(objects, "Deployment").stream().filter(d -> d.at("/metadata/name").asText().equals(service.module()))
+                    .findFirst().orElseThrow().at("/spec/template/metadata/labels");
+            Set<String> from = new HashSet<>();
+            Set<String> to = new HashSet<>();
+            for (JsonNode p : policies) {
+                if (!selects(p.at("/spec/podSelector"), labels)) {
+                    continue;
+                }
+                stream(p.at("/spec/ingress")).forEach(rule -> stream(rule.get("from")).forEach(peer -> from.add(
+                        peer.at("/namespaceSelector/matchLabels/kubernetes.io~1metadata.name").asText("this namespace") + ":"
+                                + ports(rule))));
+                stream(p.at("/spec/egress")).forEach(rule -> to.add(ports(rule)));
+            }
+            Set<String> expectedFrom = service == Service.REAUTH ? Set.of("ingress-nginx:http", "monitoring:http") : Set.of("monitoring:http");
+            assertEquals(expectedFrom, from, service.module() + " is reached by");
+            assertTrue(to.containsAll(Set.of("53/UDP,53/TCP", "9092,9093", "5432")), service.module() + " reaches DNS, Kafka, PostgreSQL: " + to);
+            assertEquals(service != Service.NOTIFIER, to.contains("443"), service.module() + " calls Nylas over HTTPS: " + to);
+            assertEquals(service == Service.NOTIFIER, to.contains("587,465,25"), service.module() + " sends email: " + to);
+        }
+    }
+
+    private static boolean selects(JsonNode selector, JsonNode labels) {
+        boolean[] all = { true };
+        selector.path("matchLabels").fields().forEachRemaining(e -> all[0] &= e.getValue().asText().equals(labels.path(e.getKey()).asText(null)));
+        stream(selector.get("matchExpressions")).forEach(x -> all[0] &= x.get("operator").asText().equals("In")
+                && stream(x.get("values")).anyMatch(v -> v.asText().equals(labels.path(x.get("key").asText()).asText(null))));
+        return all[0];
+    }
+
+    private static String ports(JsonNode rule) {
+        return String.join(",", stream(rule.get("ports")).map(p -> p.get("port").asText()
+                + (p.has("protocol") ? "/" + p.get("protocol").asText() : "")).toList());
+    }
+
+    private static JsonNode env(JsonNode container, String name) {
+        return stream(container.get("env")).filter(e -> e.get("name").asText().equals(name)).findFirst()
+                .orElse(com.fasterxml.jackson.databind.node.MissingNode.getInstance());
     }
 
     @Test

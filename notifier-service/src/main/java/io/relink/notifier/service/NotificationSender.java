@@ -61,6 +61,7 @@ public class NotificationSender {
     /** When each send in flight started ({@link System#nanoTime()}: real time, whatever the business clock says). */
     private final Map<UUID, Long> inFlight = new ConcurrentHashMap<>();
     private final AtomicLong oldestSendingEpochSecond = new AtomicLong(0);
+    private final AtomicLong givenUp = new AtomicLong(0);
     private final AtomicBoolean filling = new AtomicBoolean();
 
     public NotificationSender(NotifyConfig config, Notifications notifications, MailComposer composer, SmtpClient smtp, Clock clock,
@@ -80,6 +81,8 @@ public class NotificationSender {
         Gauge.builder("relink.notifier.sends.in.flight", inFlight, Map::size).description("SMTP exchanges under way").register(registry);
         Gauge.builder("relink.notifier.sending.oldest.age", this, NotificationSender::oldestSendingAgeSeconds).baseUnit("seconds")
                 .description("Age of the oldest email marked SENDING (0 when none); beyond the lease it is being recovered").register(registry);
+        Gauge.builder("relink.notifier.emails.given.up", givenUp, AtomicLong::get)
+                .description("Emails that ended FAILED (their tries used up, or refused for good), until resent").register(registry);
         String sender = config.senderAddress();
         this.messageIdDomain = sender.contains("@") ? sender.substring(sender.indexOf('@') + 1).replace(">", "") : "relink.local";
     }
@@ -225,7 +228,8 @@ public class NotificationSender {
 
     /**
      * Emails left SENDING by a replica that stopped (or a batch past its deadline) are due again: those that were in
-     * flight may repeat. On its own schedule, so that a stuck sender cannot hold it; it also refreshes the age gauge.
+     * flight may repeat. On its own schedule, so that a stuck sender cannot hold it; it also refreshes the age gauge
+     * and the count of emails that ended FAILED.
      */
     @Scheduled(every = "${relink.notify.recovery-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
@@ -240,6 +244,7 @@ public class NotificationSender {
             Instant oldest = (Instant) entityManager.createQuery("select min(n.sendingSince) from Notification n where n.status = ?1")
                     .setParameter(1, Status.SENDING).getSingleResult();
             oldestSendingEpochSecond.set(oldest == null ? 0 : oldest.getEpochSecond());
+            givenUp.set(Notification.count("status", Status.FAILED));
         });
     }
 

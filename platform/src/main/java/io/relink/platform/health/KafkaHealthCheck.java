@@ -41,13 +41,16 @@ public class KafkaHealthCheck implements HealthCheck {
     private final Map<String, Object> kafkaConfig;
     private final Duration timeout;
     private final AtomicInteger up = new AtomicInteger();
+    private final MeterRegistry metrics;
+    private final Gauge gauge;
     private Admin admin;
 
     public KafkaHealthCheck(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
             @ConfigProperty(name = "relink.health.kafka-timeout", defaultValue = "3s") Duration timeout, MeterRegistry metrics) {
         this.kafkaConfig = kafkaConfig;
         this.timeout = timeout;
-        Gauge.builder("relink.kafka.up", up, AtomicInteger::get).description("1 while a Kafka broker answered the last check, else 0")
+        this.metrics = metrics;
+        this.gauge = Gauge.builder("relink.kafka.up", up, AtomicInteger::get).description("1 while a Kafka broker answered the last check, else 0")
                 .register(metrics);
     }
 
@@ -95,8 +98,10 @@ public class KafkaHealthCheck implements HealthCheck {
         return admin;
     }
 
+    /** Also unregisters the gauge: a registry that outlives this bean (tests restart the application) would keep a dead one. */
     @PreDestroy
     synchronized void close() {
+        metrics.remove(gauge);
         if (admin != null) {
             admin.close(Duration.ofSeconds(2));
         }
