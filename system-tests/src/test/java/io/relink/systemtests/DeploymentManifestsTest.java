@@ -223,6 +223,34 @@ class DeploymentManifestsTest {
                 .orElse(com.fasterxml.jackson.databind.node.MissingNode.getInstance());
     }
 
+    /** Every value an operator must set comes from values.env: none of the base's examples is left in production. */
+    @Test
+    void productionTakesEveryOperatorValueFromValuesEnvAndImagesPinnedByDigest() throws Exception {
+        List<JsonNode> prod = build("prod");
+        String rendered = YAML.writeValueAsString(prod);
+        assertFalse(rendered.contains("example.com"), "an example value is left in production");
+        JsonNode ingress = ofKind(prod, "Ingress").get(0);
+        assertEquals("reconnect.contoso.test", ingress.at("/spec/rules/0/host").asText());
+        assertEquals("reconnect.contoso.test", ingress.at("/spec/tls/0/hosts/0").asText());
+        assertEquals("https://reconnect.contoso.test", configMap(prod, "relink-common").at("/data/RELINK_PUBLIC_URL").asText());
+        assertEquals("https://ireland.api.nylas.com", configMap(prod, "relink-common").at("/data/RELINK_NYLAS_BASE_URL").asText());
+        JsonNode notifier = configMap(prod, "relink-notifier").get("data");
+        assertEquals(List.of("it@contoso.test", "helpdesk@contoso.test", "smtp.contoso.test", "2525"), List.of(
+                notifier.get("RELINK_NOTIFY_SENDER_ADDRESS").asText(), notifier.get("RELINK_NOTIFY_SUPPORT_CONTACT").asText(),
+                notifier.get("QUARKUS_MAILER_HOST").asText(), notifier.get("QUARKUS_MAILER_PORT").asText()));
+        for (JsonNode d : ofKind(prod, "Deployment")) {
+            String image = d.at("/spec/template/spec/containers/0/image").asText();
+            assertTrue(image.matches("registry\\.contoso\\.test/relink/" + d.at("/metadata/name").asText() + "@sha256:[0-9a-f]{64}"), image);
+        }
+        assertTrue(ofKind(prod, "ConfigMap").stream().noneMatch(c -> c.at("/metadata/name").asText().startsWith("relink-values")),
+                "the values themselves are not deployed");
+    }
+
+    private static JsonNode configMap(List<JsonNode> objects, String prefix) {
+        return ofKind(objects, "ConfigMap").stream().filter(c -> c.at("/metadata/name").asText().startsWith(prefix + "-")
+                || c.at("/metadata/name").asText().equals(prefix)).findFirst().orElseThrow();
+    }
+
     @Test
     void productionTopicsAreReplicatedThreeTimesForEveryTopicAndDeadLetterTopic() throws Exception {
         List<JsonNode> topics = ofKind(build("prod"), "KafkaTopic");
@@ -305,8 +333,29 @@ class DeploymentManifestsTest {
     }
 
     /** {@code kubectl kustomize deploy/overlays/<overlay>}, parsed. */
+    /**
+     * The overlay as {@code kubectl kustomize} builds it. The prod overlay needs the operator's values.env (never
+     * committed): it is built from a copy of deploy/ with the values of src/test/resources/prod-values.env.
+     */
     private static List<JsonNode> build(String overlay) throws Exception {
         Path dir = ROOT.resolve("deploy/overlays").resolve(overlay);
+        if (overlay.equals("prod")) {
+            Path copy = Files.createTempDirectory("relink-deploy");
+            try (Stream<Path> files = Files.walk(ROOT.resolve("deploy"))) {
+                for (Path f : files.toList()) {
+                    Path target = copy.resolve(ROOT.resolve("deploy").relativize(f).toString());
+                    if (Files.isDirectory(f)) {
+                        Files.createDirectories(target);
+                    } else {
+                        Files.copy(f, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+            }
+            dir = copy.resolve("overlays/prod");
+            try (var values = DeploymentManifestsTest.class.getResourceAsStream("/prod-values.env")) {
+                Files.write(dir.resolve("values.env"), values.readAllBytes());
+            }
+        }
         Process p;
         try {
             p = new ProcessBuilder("kubectl", "kustomize", dir.toString()).redirectErrorStream(false).start();
