@@ -246,6 +246,42 @@ class DeploymentManifestsTest {
                 "the values themselves are not deployed");
     }
 
+    /**
+     * PostgreSQL as operators run it: in production every service checks the server's certificate
+     * (sslmode=verify-full against relink-postgres-ca); with CloudNativePG, one role and one database per service,
+     * each role the owner of its database, the services logging in as their role, and a nightly backup.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = { "prod", "prod-cloudnative-pg" })
+    void productionDatabasesAreReachedOverVerifiedTlsAndOwnedByTheirService(String overlay) throws Exception {
+        List<JsonNode> objects = build(overlay);
+        boolean cnpg = overlay.endsWith("cloudnative-pg");
+        for (Service service : Service.values()) {
+            String database = "relink_" + service.name().toLowerCase(java.util.Locale.ROOT);
+            String url = configMap(objects, "relink-" + service.name().toLowerCase(java.util.Locale.ROOT)).at("/data/QUARKUS_DATASOURCE_JDBC_URL").asText();
+            assertEquals("jdbc:postgresql://" + (cnpg ? "relink-postgres-rw" : "relink-postgres") + ":5432/" + database
+                    + "?sslmode=verify-full&sslrootcert=/etc/relink/postgres-ca/ca.crt", url);
+            JsonNode pod = ofKind(objects, "Deployment").stream().filter(d -> d.at("/metadata/name").asText().equals(service.module()))
+                    .findFirst().orElseThrow().at("/spec/template/spec");
+            assertTrue(stream(pod.get("volumes")).anyMatch(v -> v.at("/secret/secretName").asText().equals("relink-postgres-ca")), service.module());
+            if (cnpg) {
+                JsonNode database1 = ofKind(objects, "Database").stream().filter(d -> d.at("/spec/name").asText().equals(database)).findFirst()
+                        .orElseThrow(() -> new AssertionError("no Database " + database));
+                assertEquals(database, database1.at("/spec/owner").asText(), "each service's role owns its database");
+                JsonNode cluster = ofKind(objects, "Cluster").get(0);
+                assertTrue(stream(cluster.at("/spec/managed/roles")).anyMatch(r -> r.get("name").asText().equals(database)
+                        && r.at("/passwordSecret/name").asText().equals("relink-" + service.name().toLowerCase(java.util.Locale.ROOT) + "-db")));
+                JsonNode container = pod.at("/containers/0");
+                assertEquals("relink-" + service.name().toLowerCase(java.util.Locale.ROOT) + "-db",
+                        env(container, "QUARKUS_DATASOURCE_PASSWORD").at("/valueFrom/secretKeyRef/name").asText());
+            }
+        }
+        if (cnpg) {
+            assertEquals("s3://contoso-relink-backups/relink", ofKind(objects, "Cluster").get(0).at("/spec/backup/barmanObjectStore/destinationPath").asText());
+            assertEquals("relink-postgres", ofKind(objects, "ScheduledBackup").get(0).at("/spec/cluster/name").asText());
+        }
+    }
+
     private static JsonNode configMap(List<JsonNode> objects, String prefix) {
         return ofKind(objects, "ConfigMap").stream().filter(c -> c.at("/metadata/name").asText().startsWith(prefix + "-")
                 || c.at("/metadata/name").asText().equals(prefix)).findFirst().orElseThrow();
@@ -339,7 +375,7 @@ class DeploymentManifestsTest {
      */
     private static List<JsonNode> build(String overlay) throws Exception {
         Path dir = ROOT.resolve("deploy/overlays").resolve(overlay);
-        if (overlay.equals("prod")) {
+        if (overlay.startsWith("prod")) {
             Path copy = Files.createTempDirectory("relink-deploy");
             try (Stream<Path> files = Files.walk(ROOT.resolve("deploy"))) {
                 for (Path f : files.toList()) {
@@ -351,9 +387,9 @@ class DeploymentManifestsTest {
                     }
                 }
             }
-            dir = copy.resolve("overlays/prod");
+            dir = copy.resolve("overlays").resolve(overlay);
             try (var values = DeploymentManifestsTest.class.getResourceAsStream("/prod-values.env")) {
-                Files.write(dir.resolve("values.env"), values.readAllBytes());
+                Files.write(copy.resolve("overlays/prod/values.env"), values.readAllBytes());
             }
         }
         Process p;
