@@ -244,6 +244,18 @@ class DeploymentManifestsTest {
         }
         assertTrue(ofKind(prod, "ConfigMap").stream().noneMatch(c -> c.at("/metadata/name").asText().startsWith("relink-values")),
                 "the values themselves are not deployed");
+
+        // Alerts: each with its runbook section, and the labels the operator's Prometheus selects by.
+        String readme = Files.readString(ROOT.resolve("deploy/README.md"));
+        JsonNode rule = ofKind(prod, "PrometheusRule").get(0);
+        assertEquals("monitoring-stack", rule.at("/metadata/labels/release").asText());
+        assertEquals("monitoring-stack", ofKind(prod, "ServiceMonitor").get(0).at("/metadata/labels/release").asText());
+        rule.at("/spec/groups/0/rules").forEach(r -> {
+            String alert = r.get("alert").asText();
+            assertEquals("https://git.contoso.test/platform/relink/blob/v1.0.0/deploy/README.md#" + alert.toLowerCase(java.util.Locale.ROOT),
+                    r.at("/annotations/runbook_url").asText(), alert);
+            assertTrue(readme.contains("\n### " + alert + "\n"), "deploy/README.md has a runbook section for " + alert);
+        });
     }
 
     /**
