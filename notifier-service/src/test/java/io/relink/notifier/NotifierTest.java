@@ -30,6 +30,7 @@ import io.relink.devstack.Devstack;
 import io.relink.devstack.DevstackResource;
 import io.relink.devstack.InjectDevstack;
 import io.relink.devstack.TopicClient;
+import io.relink.devstack.testing.PrometheusText;
 import io.relink.devstack.testing.RecordedSpans;
 import io.relink.events.AccountDetected;
 import io.relink.events.AccountMigrated;
@@ -220,8 +221,7 @@ class NotifierTest {
     // --- helpers
 
     private static double givenUpGauge() {
-        return given().get("/q/metrics").then().extract().asString().lines().filter(l -> l.startsWith("relink_notifier_emails_given_up "))
-                .mapToDouble(l -> Double.parseDouble(l.split(" ")[1])).findFirst().orElse(0);
+        return PrometheusText.sum(given().get("/q/metrics").then().extract().asString(), "relink_notifier_emails_given_up");
     }
 
     private static io.restassured.specification.RequestSpecification admin() {

@@ -40,6 +40,7 @@ import io.relink.devstack.InjectDevstack;
 import io.relink.devstack.InjectSandbox;
 import io.relink.devstack.SandboxProcess;
 import io.relink.devstack.TopicClient;
+import io.relink.devstack.testing.PrometheusText;
 import io.relink.devstack.testing.RecordedSpans;
 import io.relink.events.AccountMigrated;
 import io.relink.events.CloudEventHeaders;
@@ -320,9 +321,8 @@ abstract class HandOverSuite {
 
     /** How often the hand-over refused for {@code reason}, as operators read it from the metrics. */
     static double refusals(String reason) {
-        String line = "relink_reauth_refusals_total{reason=\"" + reason + "\"} ";
-        return given().get("/q/metrics").then().statusCode(200).extract().asString().lines().filter(l -> l.startsWith(line))
-                .mapToDouble(l -> Double.parseDouble(l.substring(line.length()).split(" ")[0])).findFirst().orElse(0); // then, maybe, an exemplar
+        return PrometheusText.sum(given().get("/q/metrics").then().statusCode(200).extract().asString(),
+                "relink_reauth_refusals_total{reason=\"" + reason + "\"}");
     }
 
     /** The query of a callback whose code is {@code code} and whose state is {@code stateOf}'s: a code carried to another sign-in. */

@@ -23,6 +23,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.relink.devstack.MailServer;
 import io.relink.devstack.RelinkSystem;
 import io.relink.devstack.SandboxProcess;
+import io.relink.devstack.testing.PrometheusText;
 import io.relink.devstack.ServiceProcess;
 import io.relink.devstack.TopicClient;
 import io.relink.devstack.testing.RecordedSpans;
@@ -216,13 +217,7 @@ final class RelinkProbe {
 
     /** A counter of a service's Prometheus metrics (summed over its labels), 0 when it has not been registered. */
     static double metric(ServiceProcess service, String name) {
-        double sum = 0;
-        for (String line : service.call("GET", "/q/metrics", null).lines().toList()) {
-            if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
-                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            }
-        }
-        return sum;
+        return PrometheusText.sum(service.call("GET", "/q/metrics", null), name);
     }
 
     /** Confirmation emails received ("your mailbox is reconnected"). */
