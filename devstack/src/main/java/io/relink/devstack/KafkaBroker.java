@@ -100,7 +100,7 @@ public abstract sealed class KafkaBroker implements AutoCloseable permits Embedd
     }
 
     /** The administrator's client settings: a super user on a broker that requires SCRAM, nothing otherwise. */
-    public Map<String, Object> adminClient() {
+    private Map<String, Object> adminClient() {
         return requiresScram() ? scramClient(ADMIN_USER, adminPassword) : Map.of();
     }
 

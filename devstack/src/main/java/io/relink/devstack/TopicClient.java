@@ -33,18 +33,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class TopicClient implements AutoCloseable {
     private final String bootstrapServers;
-    /** Client settings beyond the bootstrap servers: a user's SCRAM credentials on a broker that requires them. */
-    private final Map<String, Object> security;
     private KafkaProducer<String, byte[]> producer;
 
     public TopicClient(String bootstrapServers) {
-        this(bootstrapServers, Map.of());
-    }
-
-    /** As {@code security}'s user: {@link KafkaBroker#scramClient} or {@link KafkaBroker#adminClient}. */
-    public TopicClient(String bootstrapServers, Map<String, Object> security) {
         this.bootstrapServers = bootstrapServers;
-        this.security = security;
     }
 
     /** Sends one record with {@code acks=all} and waits for the broker's acknowledgement. */
@@ -75,12 +67,12 @@ public final class TopicClient implements AutoCloseable {
      */
     public List<ConsumerRecord<String, byte[]>> readFromBeginning(String topic, int atLeast, Duration timeout) {
         List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(withSecurity(Map.of(
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.GROUP_ID_CONFIG, "relink-observer-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
                 new StringDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topic));
             Instant deadline = Instant.now().plus(timeout);
@@ -97,10 +89,10 @@ public final class TopicClient implements AutoCloseable {
      */
     public List<ConsumerRecord<String, byte[]>> readEverything(String topic, Duration timeout) {
         List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(withSecurity(Map.of(
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted")),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted"),
                 new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(partitions);
@@ -122,7 +114,7 @@ public final class TopicClient implements AutoCloseable {
      * everything sent so far has been processed.
      */
     public void awaitConsumed(String groupId, String topic, Duration timeout) {
-        try (Admin admin = Admin.create(withSecurity(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers)))) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
             admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
                     .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
@@ -148,11 +140,11 @@ public final class TopicClient implements AutoCloseable {
 
     private synchronized KafkaProducer<String, byte[]> producer() {
         if (producer == null) {
-            producer = new KafkaProducer<>(withSecurity(Map.of(
+            producer = new KafkaProducer<>(Map.of(
                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                     ProducerConfig.ACKS_CONFIG, "all",
                     ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                    ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000)),
+                    ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000),
                     new StringSerializer(), new ByteArraySerializer());
         }
         return producer;
@@ -164,11 +156,5 @@ public final class TopicClient implements AutoCloseable {
             producer.close(Duration.ofSeconds(10));
             producer = null;
         }
-    }
-
-    private Map<String, Object> withSecurity(Map<String, Object> config) {
-        Map<String, Object> all = new HashMap<>(config);
-        all.putAll(security);
-        return all;
     }
 }
