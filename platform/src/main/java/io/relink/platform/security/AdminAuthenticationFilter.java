@@ -2,6 +2,9 @@ package io.relink.platform.security;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.Principal;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
@@ -11,18 +14,23 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 
 /**
- * Every path under {@code /api/} is an admin or backend API: it takes {@code Authorization: Bearer <key>}
- * with {@code relink.admin.api-key}. Anything else gets 401 before a resource runs.
+ * Every path under {@code /api/} is an admin or backend API: it takes {@code Authorization: Bearer <key>} with
+ * {@code relink.admin.api-key} or one of the labelled {@code relink.admin.api-keys}. Anything else gets 401 before a
+ * resource runs. The key's label becomes the request's principal, so records say who did what ({@link #operator}).
  */
 public class AdminAuthenticationFilter {
     private static final String BEARER = "Bearer ";
+    /** The label of {@code relink.admin.api-key}. */
+    public static final String DEFAULT_LABEL = "admin";
 
-    private final byte[] apiKey;
+    private final Map<String, byte[]> keys = new LinkedHashMap<>();
 
     public AdminAuthenticationFilter(AdminConfig config) {
-        this.apiKey = config.apiKey().getBytes(StandardCharsets.UTF_8);
+        keys.put(DEFAULT_LABEL, config.apiKey().getBytes(StandardCharsets.UTF_8));
+        config.apiKeys().forEach((label, key) -> keys.put(label, key.getBytes(StandardCharsets.UTF_8)));
     }
 
     // Pre-matching, so an unknown path under /api/ says 401 too and reveals nothing.
@@ -35,7 +43,15 @@ public class AdminAuthenticationFilter {
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
         if (header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             byte[] presented = header.substring(BEARER.length()).trim().getBytes(StandardCharsets.UTF_8);
-            if (MessageDigest.isEqual(presented, apiKey)) {
+            String label = null;
+            // Every key is compared, so the time taken says nothing about which one nearly matched.
+            for (Map.Entry<String, byte[]> key : keys.entrySet()) {
+                if (MessageDigest.isEqual(presented, key.getValue()) && label == null) {
+                    label = key.getKey();
+                }
+            }
+            if (label != null) {
+                request.setSecurityContext(new Operator(label, request.getSecurityContext().isSecure()));
                 return null;
             }
         }
@@ -44,5 +60,33 @@ public class AdminAuthenticationFilter {
                 .type(MediaType.APPLICATION_JSON_TYPE)
                 .entity(new ApiError("unauthorized", "This API needs the header 'Authorization: Bearer <relink.admin.api-key>'."))
                 .build();
+    }
+
+    /** The label of the key an admin request came with, for the records of who did what. */
+    public static String operator(SecurityContext context) {
+        Principal principal = context == null ? null : context.getUserPrincipal();
+        return principal == null ? DEFAULT_LABEL : principal.getName();
+    }
+
+    private record Operator(String label, boolean secure) implements SecurityContext {
+        @Override
+        public Principal getUserPrincipal() {
+            return () -> label;
+        }
+
+        @Override
+        public boolean isUserInRole(String role) {
+            return false;
+        }
+
+        @Override
+        public boolean isSecure() {
+            return secure;
+        }
+
+        @Override
+        public String getAuthenticationScheme() {
+            return "Bearer";
+        }
     }
 }
