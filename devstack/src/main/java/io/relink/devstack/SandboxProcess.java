@@ -67,6 +67,11 @@ public final class SandboxProcess implements AutoCloseable {
                 "relink.microsoft.client-secret", AZURE_CLIENT_SECRET, "relink.microsoft.authority", baseUrl() + "/common");
     }
 
+    /** The configuration that points the notifier's tenant discovery at the sandbox's stand-in for Microsoft's. */
+    public Map<String, String> tenantDiscoveryConfig() {
+        return Map.of("relink.notify.tenant-discovery.enabled", "true", "relink.notify.tenant-discovery.authority", baseUrl());
+    }
+
     public void stop() {
         process.stop();
     }

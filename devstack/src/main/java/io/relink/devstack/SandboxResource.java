@@ -9,20 +9,25 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  * Starts the Nylas sandbox as its own process for a {@code @QuarkusTest} and points {@code relink.nylas.*}
  * at it: {@code @WithTestResource(SandboxResource.class)}, with sandbox settings as init arguments
  * ({@code @ResourceArg(name = "relink.sandbox.accounts", value = "5000")}). {@code @ResourceArg(name = NATIVE_AUTH,
- * value = "true")} also puts reauth in native mode against the sandbox's Microsoft stand-in. A field annotated
+ * value = "true")} also puts reauth in native mode against the sandbox's Microsoft stand-in, and {@code TENANT_DISCOVERY}
+ * points the notifier's tenant discovery at it. A field annotated
  * {@link InjectSandbox} receives the {@link SandboxProcess}.
  */
 public class SandboxResource implements QuarkusTestResourceLifecycleManager {
     public static final String NATIVE_AUTH = "native-auth";
+    /** {@code @ResourceArg(name = TENANT_DISCOVERY, value = "true")}: the notifier asks the sandbox whether domains have a tenant. */
+    public static final String TENANT_DISCOVERY = "tenant-discovery";
 
     private final Map<String, String> options = new LinkedHashMap<>();
     private boolean nativeAuth;
+    private boolean tenantDiscovery;
     private SandboxProcess sandbox;
 
     @Override
     public void init(Map<String, String> initArgs) {
         options.putAll(initArgs);
         nativeAuth = Boolean.parseBoolean(options.remove(NATIVE_AUTH));
+        tenantDiscovery = Boolean.parseBoolean(options.remove(TENANT_DISCOVERY));
     }
 
     @Override
@@ -31,6 +36,9 @@ public class SandboxResource implements QuarkusTestResourceLifecycleManager {
         Map<String, String> config = new LinkedHashMap<>(sandbox.relinkConfig());
         if (nativeAuth) {
             config.putAll(sandbox.nativeAuthConfig());
+        }
+        if (tenantDiscovery) {
+            config.putAll(sandbox.tenantDiscoveryConfig());
         }
         return config;
     }

@@ -20,6 +20,7 @@ import io.relink.sandbox.service.HostedAuth;
 import io.relink.sandbox.service.MicrosoftIdentity;
 import io.relink.sandbox.service.HostedAuth.NylasError;
 import io.relink.sandbox.service.RequestLog;
+import io.relink.sandbox.service.TenantDirectory;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
@@ -52,9 +53,11 @@ public class SandboxAdminResource {
     private final MicrosoftIdentity microsoft;
     private final RequestLog log;
     private final ObjectMapper json;
+    private final TenantDirectory tenants;
 
     public SandboxAdminResource(AccountStore accounts, FaultInjector faults, HostedAuth hostedAuth, MicrosoftIdentity microsoft, RequestLog log,
-            ObjectMapper json) {
+            ObjectMapper json, TenantDirectory tenants) {
+        this.tenants = tenants;
         this.accounts = accounts;
         this.faults = faults;
         this.hostedAuth = hostedAuth;
@@ -179,6 +182,29 @@ public class SandboxAdminResource {
         faults.reset();
         hostedAuth.reset();
         log.reset();
+        tenants.reset();
         return Map.of("live_accounts", accounts.liveCount());
+    }
+
+    /** Domains Microsoft's tenant discovery answers "no tenant" for (on-premises), and domains whose lookups fail. */
+    public record TenantSettings(@JsonProperty("on_premises") Set<String> onPremises, Set<String> unavailable) {
+    }
+
+    @GET
+    @Path("/tenants")
+    public TenantSettings tenants() {
+        return new TenantSettings(tenants.onPremises(), tenants.unavailable());
+    }
+
+    @PUT
+    @Path("/tenants")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public TenantSettings changeTenants(TenantSettings settings) {
+        if (settings == null) {
+            throw new IllegalArgumentException("send {\"on_premises\": [...], \"unavailable\": [...]}");
+        }
+        tenants.change(settings.onPremises() == null ? Set.of() : settings.onPremises(),
+                settings.unavailable() == null ? Set.of() : settings.unavailable());
+        return tenants();
     }
 }
