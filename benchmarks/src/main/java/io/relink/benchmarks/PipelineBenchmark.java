@@ -60,6 +60,9 @@ final class PipelineBenchmark implements Benchmarks.Benchmark {
                     Map.entry("relink.notify.sender-address", "relink@relink.bench"),
                     Map.entry("relink.notify.support-contact", "support@relink.bench"),
                     Map.entry("relink.notify.rate-per-minute", "0"),
+                    Map.entry("relink.notify.rate-per-domain-per-minute", "0"),
+                    Map.entry("relink.notify.approval", "auto"),
+                    Map.entry("relink.notify.tenant-discovery.enabled", "false"),
                     Map.entry("relink.notify.poll-interval", "0.2s"),
                     // Each SMTP exchange with GreenMail takes about 240 ms of round trips, not CPU: with the default 8 sends in
                     // flight that caps the run near 33 emails/s on an idle machine, so the run uses 32.

@@ -33,6 +33,7 @@ final class SmtpFaultsBenchmark implements Benchmarks.Benchmark {
                 .adminKey("bench-admin-key").unreliableSmtp()
                 .config(Service.NOTIFIER, "relink.notify.poll-interval", "0.2s")
                 .config(Service.NOTIFIER, "relink.notify.rate-per-minute", "0")
+                .config(Service.NOTIFIER, "relink.notify.rate-per-domain-per-minute", "0")
                 .config(Service.NOTIFIER, "relink.notify.parallel-sends", "32")
                 .config(Service.NOTIFIER, "relink.notify.smtp.command-timeout", "10s")
                 .config(Service.NOTIFIER, "relink.notify.sending-lease", "30s")

@@ -173,7 +173,9 @@ public final class RelinkSystem implements AutoCloseable {
                     case NOTIFIER -> {
                         config.putAll(links);
                         config.putAll(Map.of("quarkus.mailer.host", mail.host(), "quarkus.mailer.port", String.valueOf(mail.port()),
-                                "relink.notify.sender-address", "relink@localhost", "relink.notify.support-contact", "support@localhost"));
+                                "relink.notify.sender-address", "relink@localhost", "relink.notify.support-contact", "support@localhost",
+                                "relink.notify.approval", settings.approvalRequired ? "required" : "auto"));
+                        config.putAll(sandbox.tenantDiscoveryConfig());
                     }
                     case REAUTH -> {
                         config.putAll(links);
@@ -308,6 +310,7 @@ public final class RelinkSystem implements AutoCloseable {
         private boolean unreliableSmtp;
         private boolean nativeAuth;
         private boolean kafkaScram;
+        private boolean approvalRequired;
         private int smtpPort = 2525;
         private long accounts = 200;
         private String adminKey = "local-admin-key";
@@ -341,6 +344,15 @@ public final class RelinkSystem implements AutoCloseable {
         /** Reauth in native mode: users sign in at the sandbox's Microsoft stand-in with the customer's Azure app. */
         public Builder nativeAuth() {
             this.nativeAuth = true;
+            return this;
+        }
+
+        /**
+         * Detected users wait for an operator's approval before they are emailed, as in a new production deployment;
+         * without it the notifier runs with {@code approval=auto}.
+         */
+        public Builder approvalRequired() {
+            this.approvalRequired = true;
             return this;
         }
 

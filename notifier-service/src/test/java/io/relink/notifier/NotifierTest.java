@@ -229,8 +229,7 @@ class NotifierTest {
     }
 
     private static AccountDetected detected() {
-        String id = UUID.randomUUID().toString().replace("-", "").substring(0, 25);
-        return AccountDetected.of(Instant.now(), id, "user-" + id + "@contoso.example", "eas", "invalid-credentials", "paid", UUID.randomUUID());
+        return TestEvents.detected("contoso.example");
     }
 
     private TopicClient topics() {
@@ -242,14 +241,7 @@ class NotifierTest {
     }
 
     private void send(RelinkEvent event, String traceParent) {
-        try (TopicClient client = topics()) {
-            RecordHeaders headers = new RecordHeaders();
-            CloudEventHeaders.write(headers, event, "/relink/test");
-            if (traceParent != null) {
-                headers.add("traceparent", traceParent.getBytes(StandardCharsets.UTF_8));
-            }
-            client.send(new ProducerRecord<>(event.type().topic(), null, event.accountId(), EventCodec.write(event), headers));
-        }
+        TestEvents.send(devstack, event, traceParent);
     }
 
     private List<MimeMessage> awaitMails(String to, int count) {

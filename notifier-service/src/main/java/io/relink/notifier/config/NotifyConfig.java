@@ -52,9 +52,61 @@ public interface NotifyConfig {
     @WithDefault("1h")
     Duration maxRetryBackoff();
 
-    /** Emails per minute across all replicas; 0 is no limit. */
+    /**
+     * Emails per minute across all replicas, released smoothly (a token bucket in the database holding one second's
+     * worth), never in bursts; 0 is no limit.
+     */
     @WithDefault("600")
     int ratePerMinute();
+
+    /**
+     * Emails per minute to one recipient domain across all replicas, also smooth: Exchange Online throttles and
+     * junk-filters bursts to one tenant. 0 is no limit.
+     */
+    @WithDefault("120")
+    int ratePerDomainPerMinute();
+
+    /**
+     * {@code required}: newly detected accounts wait (AWAITING_APPROVAL) until an operator approves them;
+     * {@code auto}: they are emailed at once.
+     */
+    @WithDefault("required")
+    Approval approval();
+
+    enum Approval {
+        REQUIRED,
+        AUTO
+    }
+
+    TenantDiscovery tenantDiscovery();
+
+    /**
+     * Whether each recipient domain has a Microsoft tenant (Exchange Online or hybrid) or not (on-premises Exchange,
+     * which a Microsoft sign-in cannot migrate): Microsoft's OpenID configuration per domain.
+     */
+    interface TenantDiscovery {
+        /** Off: every domain is UNCLASSIFIED, and emailed. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** {@code {authority}/{domain}/v2.0/.well-known/openid-configuration}. */
+        @WithDefault("https://login.microsoftonline.com")
+        String authority();
+
+        /** How long an answer holds before the domain is asked about again. */
+        @WithDefault("7d")
+        Duration ttl();
+
+        /** When a lookup failed (the domain stays UNCLASSIFIED and is emailed), how soon to try again. */
+        @WithDefault("10m")
+        Duration retryAfterFailure();
+
+        @WithDefault("10s")
+        Duration timeout();
+
+        @WithDefault("2s")
+        Duration interval();
+    }
 
     /** SMTP sends in flight at once per replica. */
     @WithDefault("8")

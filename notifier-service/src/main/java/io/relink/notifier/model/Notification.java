@@ -23,13 +23,29 @@ public class Notification extends PanacheEntityBase {
 
     public enum Status {
         PENDING,
+        /** Intended, but not sent until an operator decides ({@link HoldReason} says which decision). */
+        HELD,
         /** Handed to SMTP; if its replica stops before marking it, it is tried again after the lease. */
         SENDING,
         SENT,
         /** Gave up: a permanent rejection, or too many tries. Operators can resend. */
         FAILED,
+        /** Refused for good by the receiving server (a 5xx reply, kept in lastError): never retried. */
+        BOUNCED,
         /** The user migrated or the account no longer needs it. */
         CANCELLED
+    }
+
+    /** Why a HELD email waits. */
+    public enum HoldReason {
+        /** Its account awaits an operator's approval ({@code relink.notify.approval=required}). */
+        AWAITING_APPROVAL,
+        /** Its domain has not been looked up at Microsoft yet. */
+        CLASSIFYING,
+        /** Its domain has no Microsoft tenant: on-premises Exchange, which a Microsoft sign-in cannot migrate. */
+        ON_PREMISES,
+        /** An operator excluded its domain. */
+        EXCLUDED
     }
 
     @Id
@@ -50,6 +66,9 @@ public class Notification extends PanacheEntityBase {
     /** Exchanges of this email whose outcome was unknown (a timeout after connecting): each may have delivered it. */
     @Column(name = "outcomes_unknown")
     public int outcomesUnknown;
+    @Column(name = "held_reason")
+    @Enumerated(EnumType.STRING)
+    public HoldReason heldReason;
     @Column(name = "last_error")
     public String lastError;
     @Column(name = "message_id")

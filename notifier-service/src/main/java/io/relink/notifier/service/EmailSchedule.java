@@ -28,8 +28,8 @@ record EmailSchedule(Duration retryBackoff, Duration maxRetryBackoff, int maxTri
     }
 
     /** Whether an email that failed on its {@code tries}-th try is given up (FAILED, for operators). */
-    boolean givesUp(int tries, boolean permanent) {
-        return permanent || tries >= maxTries;
+    boolean givesUp(int tries) {
+        return tries >= maxTries;
     }
 
     /**

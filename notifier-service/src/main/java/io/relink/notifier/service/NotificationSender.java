@@ -4,7 +4,6 @@ import java.net.ConnectException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,7 +40,8 @@ import jakarta.persistence.EntityManager;
  * transaction, and records each outcome in a transaction of its own as soon as it is known, so a crash repeats at
  * most the sends in flight ({@code parallel-sends}). Every exchange has a deadline ({@link SmtpClient}); one whose outcome is unknown is tried
  * again after the sending lease, which may repeat that one email. Abandoned SENDING rows are recovered on their own
- * schedule, so no stuck batch can hold the recovery. The rate limit is shared by all replicas through the database.
+ * schedule, so no stuck batch can hold the recovery. The pause switch and the rate limits ({@link RateLimits}) are
+ * shared by all replicas through the database.
  */
 @ApplicationScoped
 public class NotificationSender {
@@ -63,10 +63,16 @@ public class NotificationSender {
     private final AtomicLong oldestSendingEpochSecond = new AtomicLong(0);
     private final AtomicLong givenUp = new AtomicLong(0);
     private final AtomicBoolean filling = new AtomicBoolean();
+    private final AtomicBoolean paused = new AtomicBoolean();
+    private final Campaign campaign;
+    private final RateLimits rates;
+    private final Counter bounced;
 
     public NotificationSender(NotifyConfig config, Notifications notifications, MailComposer composer, SmtpClient smtp, Clock clock,
-            EntityManager entityManager, MeterRegistry registry, AccountTraces traces) {
+            EntityManager entityManager, MeterRegistry registry, AccountTraces traces, Campaign campaign, RateLimits rates) {
         this.config = config;
+        this.campaign = campaign;
+        this.rates = rates;
         this.traces = traces;
         this.notifications = notifications;
         this.composer = composer;
@@ -75,6 +81,10 @@ public class NotificationSender {
         this.entityManager = entityManager;
         this.sent = Counter.builder("relink.notifier.emails.sent").description("Emails accepted by the SMTP server").register(registry);
         this.failed = Counter.builder("relink.notifier.emails.failed").description("Send attempts that failed").register(registry);
+        this.bounced = Counter.builder("relink.notifier.emails.bounced")
+                .description("Emails refused for good by the receiving server (5xx): BOUNCED, never retried").register(registry);
+        Gauge.builder("relink.notifier.paused", paused, p -> p.get() ? 1 : 0)
+                .description("1 while an operator has paused sending (every replica), else 0").register(registry);
         this.outcomeUnknown = Counter.builder("relink.notifier.emails.outcome.unknown")
                 .description("Exchanges that timed out or broke after connecting: the email may have been delivered, and is tried again after the lease")
                 .register(registry);
@@ -102,11 +112,11 @@ public class NotificationSender {
         try {
             int free;
             while ((free = config.parallelSends() - inFlight.size()) > 0) {
-                List<Claimed> claimed = claim(free);
-                if (claimed.isEmpty()) {
+                Claim claim = claim(free);
+                if (claim.sends().isEmpty() && claim.held() == 0) {
                     return;
                 }
-                for (Claimed c : claimed) {
+                for (Claimed c : claim.sends()) {
                     inFlight.put(c.notification().id, System.nanoTime());
                     send(c).subscribe().with(done -> fill(), failure -> fill());
                 }
@@ -154,6 +164,11 @@ public class NotificationSender {
     private record Claimed(Notification notification, Recipient recipient, String messageId) {
     }
 
+    /** What one claim took: the emails to send now, and how many due emails it held back instead. */
+    private record Claim(List<Claimed> sends, int held) {
+        static final Claim NONE = new Claim(List.of(), 0);
+    }
+
     /** The outcome of one send; {@code traceParent} is the send's span. */
     private void record(Claimed c, Throwable error, String traceParent) {
         UUID id = c.notification().id;
@@ -167,8 +182,11 @@ public class NotificationSender {
         String reason = describe(error);
         LOG.warnf("email %s (%s) for account %s not sent (%s): %s", id, c.notification().kind, c.notification().accountId, failure, reason);
         switch (failure) {
-            case PERMANENT -> notifications.failed(id, reason, true);
-            case TRANSIENT -> notifications.failed(id, reason, false);
+            case PERMANENT -> {
+                bounced.increment();
+                notifications.bounced(id, reason);
+            }
+            case TRANSIENT -> notifications.failed(id, reason);
             case OUTCOME_UNKNOWN -> {
                 outcomeUnknown.increment();
                 notifications.outcomeUnknown(id, reason);
@@ -177,53 +195,66 @@ public class NotificationSender {
     }
 
     /**
-     * Marks up to {@code wanted} due emails SENDING within the rate budget; they leave the transaction claimed, so no
-     * other replica sends them.
+     * Marks up to {@code wanted} due emails SENDING within the rate limits, unless sending is paused; they leave the
+     * transaction claimed, so no other replica sends them. A due email that may not go out any more (its domain was
+     * excluded, say) is held instead. Domains whose bucket is empty are skipped, so one busy domain does not hold back
+     * the others.
      */
-    private List<Claimed> claim(int wanted) {
+    private Claim claim(int wanted) {
         return QuarkusTransaction.requiringNew().call(() -> {
+            boolean isPaused = campaign.paused();
+            paused.set(isPaused);
+            if (isPaused) {
+                return Claim.NONE;
+            }
             Instant now = clock.instant();
-            int limit = Math.min(wanted, budget(now));
+            int limit = Math.min(wanted, rates.globalAllowance(now));
             if (limit <= 0) {
-                return List.of();
+                return Claim.NONE;
             }
             @SuppressWarnings("unchecked")
-            List<Notification> due = entityManager.createNativeQuery("SELECT * FROM notification WHERE status = 'PENDING' AND due_at <= :now "
-                    + "ORDER BY due_at LIMIT :limit FOR UPDATE SKIP LOCKED", Notification.class)
+            List<Object[]> due = entityManager.createNativeQuery("SELECT n.id, r.domain, CASE WHEN n.kind = 'CONFIRMATION' THEN NULL ELSE "
+                    + Campaign.HOLD_REASON + " END FROM notification n JOIN recipient r ON r.account_id = n.account_id "
+                    + "LEFT JOIN email_domain d ON d.domain = r.domain WHERE n.status = 'PENDING' AND n.due_at <= :now AND NOT "
+                    + rates.domainExhausted() + " ORDER BY n.due_at LIMIT :limit FOR UPDATE OF n SKIP LOCKED")
                     .setParameter("now", now).setParameter("limit", limit).getResultList();
             if (due.isEmpty()) {
-                return List.of();
+                return Claim.NONE;
             }
-            spend(now, due.size());
-            Map<String, Recipient> recipients = Recipient.<Recipient>list("accountId in ?1", due.stream().map(n -> n.accountId).distinct().toList())
+            int held = 0;
+            Map<String, Integer> allowance = rates.domainAllowance(due.stream().filter(row -> row[2] == null).map(row -> (String) row[1])
+                    .collect(Collectors.toSet()), now);
+            Map<String, Integer> taken = new java.util.HashMap<>();
+            List<UUID> chosen = new java.util.ArrayList<>();
+            for (Object[] row : due) {
+                UUID id = (UUID) row[0];
+                if (row[2] != null) {
+                    Notification.update("status = ?1, heldReason = ?2 where id = ?3", Status.HELD,
+                            Notification.HoldReason.valueOf((String) row[2]), id);
+                    held++;
+                    continue;
+                }
+                String domain = (String) row[1];
+                if (taken.getOrDefault(domain, 0) < allowance.get(domain)) {
+                    taken.merge(domain, 1, Integer::sum);
+                    chosen.add(id);
+                }
+            }
+            rates.spend(now, chosen.size(), taken);
+            if (chosen.isEmpty()) {
+                return new Claim(List.of(), held);
+            }
+            List<Notification> notifications = Notification.list("id in ?1 order by dueAt", chosen);
+            Map<String, Recipient> recipients = Recipient.<Recipient>list("accountId in ?1",
+                    notifications.stream().map(n -> n.accountId).distinct().toList())
                     .stream().collect(Collectors.toMap(r -> r.accountId, Function.identity()));
-            return due.stream().map(n -> {
+            return new Claim(notifications.stream().map(n -> {
                 n.status = Status.SENDING;
                 n.sendingSince = now;
                 n.tries++;
                 return new Claimed(n, recipients.get(n.accountId), "<" + n.id + "." + n.tries + "@" + messageIdDomain + ">");
-            }).toList();
+            }).toList(), held);
         });
-    }
-
-    /** Emails still allowed this minute, across replicas; the row lock orders replicas that claim at once. */
-    private int budget(Instant now) {
-        if (config.ratePerMinute() <= 0) {
-            return Integer.MAX_VALUE;
-        }
-        Instant window = now.truncatedTo(ChronoUnit.MINUTES);
-        entityManager.createNativeQuery("INSERT INTO send_window (window_start, sent) VALUES (:w, 0) ON CONFLICT DO NOTHING")
-                .setParameter("w", window).executeUpdate();
-        Number sentThisMinute = (Number) entityManager.createNativeQuery("SELECT sent FROM send_window WHERE window_start = :w FOR UPDATE")
-                .setParameter("w", window).getSingleResult();
-        return config.ratePerMinute() - sentThisMinute.intValue();
-    }
-
-    private void spend(Instant now, int count) {
-        if (config.ratePerMinute() > 0) {
-            entityManager.createNativeQuery("UPDATE send_window SET sent = sent + :n WHERE window_start = :w")
-                    .setParameter("n", count).setParameter("w", now.truncatedTo(ChronoUnit.MINUTES)).executeUpdate();
-        }
     }
 
     /**
@@ -245,6 +276,7 @@ public class NotificationSender {
                     .setParameter(1, Status.SENDING).getSingleResult();
             oldestSendingEpochSecond.set(oldest == null ? 0 : oldest.getEpochSecond());
             givenUp.set(Notification.count("status", Status.FAILED));
+            paused.set(campaign.paused());
         });
     }
 

@@ -32,9 +32,11 @@ public class Notifications {
     private final Outbox outbox;
     private final Clock clock;
     private final EntityManager entityManager;
+    private final Campaign campaign;
 
-    public Notifications(NotifyConfig config, Outbox outbox, Clock clock, EntityManager entityManager) {
+    public Notifications(NotifyConfig config, Outbox outbox, Clock clock, EntityManager entityManager, Campaign campaign) {
         this.config = config;
+        this.campaign = campaign;
         this.schedule = EmailSchedule.of(config);
         this.outbox = outbox;
         this.clock = clock;
@@ -55,14 +57,21 @@ public class Notifications {
             recipient.accountId = event.accountId();
             recipient.detectedAt = now;
         }
+        if (fresh && config.approval() == NotifyConfig.Approval.AUTO) {
+            recipient.approvedAt = now;
+            recipient.approvedBy = "auto";
+        }
         recipient.state = Recipient.State.OPEN;
         recipient.closedAt = null;
         recipient.email = event.email();
+        recipient.domain = Recipient.domainOf(event.email());
         recipient.provider = event.provider();
         recipient.updatedAt = now;
         if (fresh) {
             recipient.persist();
         }
+        campaign.known(recipient.domain, now);
+        entityManager.flush();
         intend(event.accountId(), Kind.INITIAL, 1, now, AccountTraces.current());
     }
 
@@ -100,11 +109,23 @@ public class Notifications {
         }
     }
 
-    /** The email did not go out: try again later, or give up when it is permanent or tried too often. */
+    /** The email did not go out, and nothing was delivered: try again later, or give up when tried too often. */
     @Transactional(TxType.MANDATORY)
-    public void failed(UUID notificationId, String error, boolean permanent) {
+    public void failed(UUID notificationId, String error) {
         Notification n = Notification.findById(notificationId);
-        retryOrGiveUp(n, error, permanent, schedule.retryAt(n.tries, clock.instant()));
+        retryOrGiveUp(n, error, schedule.retryAt(n.tries, clock.instant()));
+    }
+
+    /**
+     * The receiving server refused the email for good (a 5xx reply): BOUNCED with its reply, never tried again, and no
+     * reminder follows.
+     */
+    @Transactional(TxType.MANDATORY)
+    public void bounced(UUID notificationId, String reply) {
+        Notification n = Notification.findById(notificationId);
+        n.status = Status.BOUNCED;
+        n.lastError = reply;
+        n.sendingSince = null;
     }
 
     /**
@@ -115,13 +136,13 @@ public class Notifications {
     public void outcomeUnknown(UUID notificationId, String error) {
         Notification n = Notification.findById(notificationId);
         n.outcomesUnknown++;
-        retryOrGiveUp(n, "outcome unknown: " + error, false, clock.instant().plus(config.sendingLease()));
+        retryOrGiveUp(n, "outcome unknown: " + error, clock.instant().plus(config.sendingLease()));
     }
 
-    private void retryOrGiveUp(Notification n, String error, boolean permanent, Instant retryAt) {
+    private void retryOrGiveUp(Notification n, String error, Instant retryAt) {
         n.lastError = error;
         n.sendingSince = null;
-        if (schedule.givesUp(n.tries, permanent)) {
+        if (schedule.givesUp(n.tries)) {
             n.status = Status.FAILED;
             return;
         }
@@ -157,11 +178,15 @@ public class Notifications {
 
     /**
      * Records an intended email unless the same one exists already (the unique key decides, race-free), in the
-     * account's trace: the event's for the initial email, the previous email's for a reminder.
+     * account's trace: the event's for the initial email, the previous email's for a reminder. It is PENDING, or HELD
+     * when its account or domain may not be emailed yet ({@link Campaign#HOLD_REASON}); a confirmation is never held.
      */
     private void intend(String accountId, Kind kind, int attempt, Instant due, String traceParent) {
-        entityManager.createNativeQuery("INSERT INTO notification (id, account_id, kind, attempt, status, due_at, created_at, trace_parent) "
-                + "VALUES (:id, :account, :kind, :attempt, 'PENDING', :due, :now, :trace) ON CONFLICT (account_id, kind, attempt) DO NOTHING")
+        String hold = kind == Kind.CONFIRMATION ? "NULL" : Campaign.HOLD_REASON;
+        entityManager.createNativeQuery("INSERT INTO notification (id, account_id, kind, attempt, status, held_reason, due_at, created_at, "
+                + "trace_parent) SELECT :id, r.account_id, :kind, :attempt, CASE WHEN h.reason IS NULL THEN 'PENDING' ELSE 'HELD' END, h.reason, "
+                + ":due, :now, :trace FROM recipient r LEFT JOIN email_domain d ON d.domain = r.domain CROSS JOIN LATERAL (SELECT " + hold
+                + " AS reason) h WHERE r.account_id = :account ON CONFLICT (account_id, kind, attempt) DO NOTHING")
                 .setParameter("id", UUID.randomUUID()).setParameter("account", accountId).setParameter("kind", kind.name())
                 .setParameter("attempt", attempt).setParameter("due", due).setParameter("now", clock.instant())
                 .setParameter("trace", traceParent)

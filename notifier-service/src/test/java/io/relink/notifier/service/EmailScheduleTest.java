@@ -34,9 +34,8 @@ class EmailScheduleTest {
     @Test
     void anEmailIsGivenUpWhenPermanentOrTriedTooOften() {
         EmailSchedule schedule = schedule(Optional.empty(), false);
-        assertFalse(schedule.givesUp(7, false));
-        assertTrue(schedule.givesUp(8, false));
-        assertTrue(schedule.givesUp(1, true), "a permanent rejection is not tried again");
+        assertFalse(schedule.givesUp(7));
+        assertTrue(schedule.givesUp(8));
     }
 
     @Test
