@@ -131,7 +131,7 @@ public class Campaign {
     @Transactional
     public DomainView setPolicy(String domain, EmailDomain.Policy policy, String operator) {
         Instant now = clock.instant();
-        known(domain, now);
+        insertDomain(domain, now);
         entityManager.createNativeQuery("UPDATE email_domain SET policy = :policy, policy_by = :by, policy_at = :at WHERE domain = :domain")
                 .setParameter("policy", policy == null ? null : policy.name()).setParameter("by", operator).setParameter("at", now)
                 .setParameter("domain", domain).executeUpdate();
@@ -139,9 +139,20 @@ public class Campaign {
         return domains(domain).get(0);
     }
 
-    /** Makes sure the domain is known, PENDING a lookup (or UNCLASSIFIED when lookups are off). */
+    /**
+     * Makes sure the domain is known, PENDING a lookup (or UNCLASSIFIED when lookups are off), and holds a share lock
+     * on it until the transaction ends: a classification or policy change (which locks the row to update it) then
+     * waits for this transaction's email to be recorded, and judges it, instead of missing it; or it went first, and
+     * the email is recorded under the new state.
+     */
     @Transactional(Transactional.TxType.MANDATORY)
     public void known(String domain, Instant now) {
+        insertDomain(domain, now);
+        entityManager.createNativeQuery("SELECT 1 FROM email_domain WHERE domain = :domain FOR SHARE").setParameter("domain", domain)
+                .getResultList();
+    }
+
+    private void insertDomain(String domain, Instant now) {
         entityManager.createNativeQuery("INSERT INTO email_domain (domain, classification, classify_after) VALUES (:domain, :classification, :now) "
                 + "ON CONFLICT DO NOTHING").setParameter("domain", domain)
                 .setParameter("classification", (config.tenantDiscovery().enabled() ? EmailDomain.Classification.PENDING
