@@ -23,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
+import java.util.function.Predicate;
 
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
@@ -31,7 +32,8 @@ import jakarta.mail.internet.MimeMessage;
 /**
  * An SMTP server that misbehaves on command, as relays do behind a dead NAT entry, when hung or overloaded: it can
  * take a whole message and never answer, answer only after a long delay, drop the connection in the middle of DATA,
- * or refuse a recipient with a 4xx or 5xx. GreenMail cannot. Plain SMTP on loopback, one thread per connection;
+ * or refuse a recipient with a 4xx or 5xx, by transaction or for chosen addresses. GreenMail cannot. Plain SMTP on
+ * loopback, one thread per connection;
  * tests read back what it accepted. The fault of each mail transaction (numbered from 1 in the order MAIL FROM
  * arrives) comes from {@link #faults(IntFunction)}.
  */
@@ -65,6 +67,8 @@ public final class UnreliableSmtpServer implements Mailbox, AutoCloseable {
     private final List<Socket> open = new ArrayList<>();
     private volatile IntFunction<Fault> faults = n -> Fault.NONE;
     private volatile Duration slowReply = Duration.ofSeconds(5);
+    private volatile Predicate<String> refusedRecipients = address -> false;
+    private final Map<String, AtomicInteger> refusals = new ConcurrentHashMap<>();
 
     public UnreliableSmtpServer() {
         try {
@@ -81,6 +85,21 @@ public final class UnreliableSmtpServer implements Mailbox, AutoCloseable {
     public UnreliableSmtpServer faults(IntFunction<Fault> faults) {
         this.faults = faults;
         return this;
+    }
+
+    /**
+     * Recipients this server refuses for good, whatever the transaction's fault: {@code 550 5.1.1} to their RCPT TO,
+     * as a receiving server answers for a mailbox it does not have.
+     */
+    public UnreliableSmtpServer refuseRecipients(Predicate<String> addresses) {
+        this.refusedRecipients = addresses;
+        return this;
+    }
+
+    /** How often this address was refused by {@link #refuseRecipients}. */
+    public int refusals(String address) {
+        AtomicInteger count = refusals.get(address.toLowerCase(java.util.Locale.ROOT));
+        return count == null ? 0 : count.get();
     }
 
     public UnreliableSmtpServer slowReply(Duration delay) {
@@ -153,11 +172,19 @@ public final class UnreliableSmtpServer implements Mailbox, AutoCloseable {
                         applied.computeIfAbsent(fault, f -> new AtomicInteger()).incrementAndGet();
                         reply(out, "250 2.1.0 OK");
                     }
-                    case "RCPT" -> reply(out, switch (fault) {
-                        case TRANSIENT_REJECT -> "451 4.3.0 Mailbox temporarily unavailable, try again later";
-                        case PERMANENT_REJECT -> "550 5.1.1 No such mailbox";
-                        default -> "250 2.1.5 OK";
-                    });
+                    case "RCPT" -> {
+                        String address = address(line);
+                        if (refusedRecipients.test(address)) {
+                            refusals.computeIfAbsent(address, a -> new AtomicInteger()).incrementAndGet();
+                            reply(out, "550 5.1.1 <" + address + ">: Recipient address rejected: User unknown in virtual mailbox table");
+                        } else {
+                            reply(out, switch (fault) {
+                                case TRANSIENT_REJECT -> "451 4.3.0 Mailbox temporarily unavailable, try again later";
+                                case PERMANENT_REJECT -> "550 5.1.1 No such mailbox";
+                                default -> "250 2.1.5 OK";
+                            });
+                        }
+                    }
                     case "DATA" -> {
                         reply(out, "354 End data with <CR><LF>.<CR><LF>");
                         if (!data(in, out, fault)) {
@@ -214,6 +241,14 @@ public final class UnreliableSmtpServer implements Mailbox, AutoCloseable {
             default -> reply(out, "250 2.0.0 OK queued");
         }
         return true;
+    }
+
+    /** The address of {@code RCPT TO:<address>}, lower case. */
+    private static String address(String line) {
+        int open = line.indexOf('<');
+        int close = line.indexOf('>', open + 1);
+        String address = open >= 0 && close > open ? line.substring(open + 1, close) : line.substring(line.indexOf(':') + 1).trim();
+        return address.toLowerCase(java.util.Locale.ROOT);
     }
 
     private synchronized void deliver(byte[] raw) {

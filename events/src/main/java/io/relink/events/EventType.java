@@ -8,6 +8,7 @@ public enum EventType {
     ACCOUNT_DETECTED("io.relink.account.detected.v1", Topics.ACCOUNTS, AccountDetected.class),
     ACCOUNT_RESOLVED("io.relink.account.resolved.v1", Topics.ACCOUNTS, AccountResolved.class),
     ACCOUNT_NOTIFIED("io.relink.account.notified.v1", Topics.NOTIFICATIONS, AccountNotified.class),
+    ACCOUNT_BOUNCED("io.relink.account.bounced.v1", Topics.NOTIFICATIONS, AccountBounced.class),
     ACCOUNT_MIGRATED("io.relink.account.migrated.v1", Topics.MIGRATIONS, AccountMigrated.class);
 
     private final String ceType;

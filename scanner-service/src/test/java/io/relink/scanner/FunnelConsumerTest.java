@@ -26,6 +26,7 @@ import io.relink.devstack.DevstackResource;
 import io.relink.devstack.InjectDevstack;
 import io.relink.devstack.SandboxResource;
 import io.relink.devstack.TopicClient;
+import io.relink.events.AccountBounced;
 import io.relink.events.AccountMigrated;
 import io.relink.events.AccountNotified;
 import io.relink.events.CloudEventHeaders;
@@ -142,11 +143,27 @@ class FunnelConsumerTest {
     }
 
     @Test
+    void aBounceIsRecordedOnceWithTheServersReplyAndCountedInTheFunnel() {
+        String id = detectedAccount();
+        long before = given().header("Authorization", "Bearer test-admin-key").get("/api/summary").then().statusCode(200)
+                .extract().jsonPath().getLong("funnel.bounced");
+        AccountBounced bounce = AccountBounced.of(Instant.now(), id, AccountNotified.Kind.INITIAL, 1, "550 5.1.1 No such mailbox");
+        send(bounce);
+        send(bounce);
+        await().atMost(Duration.ofSeconds(30)).until(() -> row(id).bouncedAt != null);
+        assertEquals("550 5.1.1 No such mailbox", row(id).bounceReply);
+        assertEquals(AccountStatus.DETECTED, row(id).status, "a bounce neither notifies nor resolves the account");
+        given().header("Authorization", "Bearer test-admin-key").get("/api/summary").then().statusCode(200)
+                .body("funnel.bounced", org.hamcrest.Matchers.equalTo((int) before + 1));
+    }
+
+    @Test
     void theSummaryAndMetricsShowTheFunnel() {
         given().header("Authorization", "Bearer test-admin-key").get("/api/summary").then().statusCode(200)
                 .body("funnel.detected", org.hamcrest.Matchers.greaterThan(0));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/q/metrics").then()
                 .body(containsString("relink_funnel_accounts{status=\"DETECTED\"}"))
+                .body(containsString("relink_funnel_bounced_accounts"))
                 .body(containsString("relink_scan_pages_total")));
         given().get("/q/openapi").then().statusCode(200).body(containsString("/api/scans")).body(containsString("/api/accounts"));
     }

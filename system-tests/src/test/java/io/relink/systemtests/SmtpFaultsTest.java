@@ -61,10 +61,10 @@ class SmtpFaultsTest {
             });
             probe.awaitScanEnd(probe.startScan(), "COMPLETED", Duration.ofMinutes(2));
 
-            // Two recipients refused for good (550): FAILED for operators, with the server's reply. Everyone else is emailed.
-            await().atMost(Duration.ofMinutes(4)).until(() -> probe.reauthEmails().size() + failed(system).size() == affected.size()
+            // Two recipients refused for good (550): BOUNCED for operators, with the server's reply. Everyone else is emailed.
+            await().atMost(Duration.ofMinutes(4)).until(() -> probe.reauthEmails().size() + bounced(system).size() == affected.size()
                     && probe.initialEmailsWithStatus("PENDING") + probe.initialEmailsWithStatus("SENDING") == 0);
-            List<JsonNode> failed = failed(system);
+            List<JsonNode> failed = bounced(system);
             assertEquals(2, failed.size(), failed.toString());
             failed.forEach(n -> assertTrue(n.get("lastError").asText().contains("550"), n.toString()));
             for (Fault fault : Fault.values()) {
@@ -114,9 +114,47 @@ class SmtpFaultsTest {
         }
     }
 
-    private static List<JsonNode> failed(RelinkSystem system) {
-        List<JsonNode> failed = new java.util.ArrayList<>();
-        RelinkProbe.json(system.notifier().call("GET", "/api/notifications?status=FAILED", system.adminKey())).forEach(failed::add);
-        return failed;
+    /**
+     * The issue's bounce rule: a recipient the receiving server refuses for good is BOUNCED with the server's reply
+     * after one exchange, never tried again, and counted by its domain (notifier) and in the funnel (scanner).
+     */
+    @Test
+    void aRecipientTheServerRefusesIsBouncedOnceNeverRetriedAndCountedByDomainAndFunnel() throws Exception {
+        try (RelinkSystem system = start("smtp-bounce")) {
+            RelinkProbe probe = new RelinkProbe(system);
+            Set<String> affected = probe.affected();
+            // Paused while the scan registers everyone, so the refused addresses can be chosen among them before any send.
+            system.notifier().call("POST", "/api/campaign/pause", system.adminKey(), "{}");
+            probe.awaitScanEnd(probe.startScan(), "COMPLETED", Duration.ofMinutes(2));
+            List<String> refused = probe.accountIdsByEmail().entrySet().stream().filter(e -> affected.contains(e.getValue()))
+                    .map(Map.Entry::getKey).sorted().limit(3).toList();
+            UnreliableSmtpServer smtp = system.unreliableSmtp().refuseRecipients(refused::contains);
+            system.notifier().call("POST", "/api/campaign/resume", system.adminKey(), "{}");
+
+            await().atMost(Duration.ofMinutes(4)).until(() -> bounced(system).size() == 3
+                    && probe.reauthEmails().size() == affected.size() - 3);
+            for (JsonNode n : bounced(system)) {
+                assertTrue(n.get("lastError").asText().startsWith("550 5.1.1 <"), n.toString());
+                assertEquals(1, n.get("tries").asInt(), "one exchange, no retry: " + n);
+            }
+            // Never retried: a while later each refused address was still asked for exactly once.
+            await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(20)).until(() -> refused.stream().allMatch(a -> smtp.refusals(a) == 1));
+            assertEquals(3.0, RelinkProbe.metric(system.notifier(), "relink_notifier_emails_bounced_total"));
+
+            Map<String, Long> byDomain = new java.util.HashMap<>();
+            refused.forEach(a -> byDomain.merge(a.substring(a.indexOf('@') + 1), 1L, Long::sum));
+            JsonNode domains = RelinkProbe.json(system.notifier().call("GET", "/api/domains", system.adminKey()));
+            for (JsonNode d : domains) {
+                assertEquals(byDomain.getOrDefault(d.get("domain").asText(), 0L).longValue(), d.at("/counts/bounced").asLong(), d.toString());
+            }
+            await().atMost(Duration.ofMinutes(1)).until(() -> RelinkProbe.json(system.scanner().call("GET", "/api/summary", system.adminKey()))
+                    .at("/funnel/bounced").asLong() == 3);
+        }
+    }
+
+    private static List<JsonNode> bounced(RelinkSystem system) {
+        List<JsonNode> bounced = new java.util.ArrayList<>();
+        RelinkProbe.json(system.notifier().call("GET", "/api/notifications?status=BOUNCED", system.adminKey())).forEach(bounced::add);
+        return bounced;
     }
 }

@@ -110,6 +110,15 @@ public class SmtpClient {
         return Failure.OUTCOME_UNKNOWN;
     }
 
+    /** The server's reply to a refused message (code and text, as it sent them), for a bounce record; else the error. */
+    public static String reply(Throwable error) {
+        if (error instanceof SMTPException smtp && smtp.getReplyMessage() != null && !smtp.getReplyMessage().isBlank()) {
+            String text = smtp.getReplyMessage().trim();
+            return text.startsWith(String.valueOf(smtp.getReplyCode())) ? text : smtp.getReplyCode() + " " + text;
+        }
+        return String.valueOf(error.getMessage());
+    }
+
     @PreDestroy
     public void close() {
         client.closeAndAwait();

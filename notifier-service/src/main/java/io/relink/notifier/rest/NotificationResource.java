@@ -21,7 +21,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-/** Operators: the emails of an account, the failed ones, and resending a failed one. Admin key required. */
+/** Operators: the emails of an account, the failed or bounced ones, and resending one. Admin key required. */
 @Path("/api/notifications")
 @Produces(MediaType.APPLICATION_JSON)
 public class NotificationResource {
@@ -61,7 +61,7 @@ public class NotificationResource {
         });
     }
 
-    /** Sends a FAILED email again now; 409 for any other status. */
+    /** Sends a FAILED or BOUNCED email again now; 409 for any other status. */
     @POST
     @Path("/{id}/resend")
     public Response resend(@PathParam("id") String id) {
@@ -74,7 +74,7 @@ public class NotificationResource {
         return notifications.resend(notificationId)
                 .map(n -> n.status == Notification.Status.PENDING ? Response.accepted(NotificationView.of(n)).build()
                         : Response.status(Response.Status.CONFLICT).entity(new ApiError("not_failed",
-                                "only FAILED notifications are resent; this one is " + n.status)).build())
+                                "only FAILED or BOUNCED notifications are resent; this one is " + n.status)).build())
                 .orElse(Response.status(Response.Status.NOT_FOUND).entity(new ApiError("not_found", "no notification " + id)).build());
     }
 

@@ -184,7 +184,7 @@ public class NotificationSender {
         switch (failure) {
             case PERMANENT -> {
                 bounced.increment();
-                notifications.bounced(id, reason);
+                notifications.bounced(id, SmtpClient.reply(error), traceParent);
             }
             case TRANSIENT -> notifications.failed(id, reason);
             case OUTCOME_UNKNOWN -> {

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 
+import io.relink.events.AccountBounced;
 import io.relink.events.AccountDetected;
 import io.relink.events.AccountMigrated;
 import io.relink.events.AccountNotified;
@@ -117,15 +118,19 @@ public class Notifications {
     }
 
     /**
-     * The receiving server refused the email for good (a 5xx reply): BOUNCED with its reply, never tried again, and no
-     * reminder follows.
+     * The receiving server refused the email for good (a 5xx reply): BOUNCED with its reply, never tried again, no
+     * reminder follows, and AccountBounced tells the funnel (none for a confirmation, as for AccountNotified).
      */
     @Transactional(TxType.MANDATORY)
-    public void bounced(UUID notificationId, String reply) {
+    public void bounced(UUID notificationId, String reply, String traceParent) {
         Notification n = Notification.findById(notificationId);
         n.status = Status.BOUNCED;
         n.lastError = reply;
         n.sendingSince = null;
+        if (n.kind != Kind.CONFIRMATION) {
+            outbox.publish(AccountBounced.of(clock.instant(), n.accountId, n.kind == Kind.INITIAL ? AccountNotified.Kind.INITIAL
+                    : AccountNotified.Kind.REMINDER, n.attempt, reply), traceParent);
+        }
     }
 
     /**
@@ -150,11 +155,14 @@ public class Notifications {
         n.dueAt = retryAt;
     }
 
-    /** Operators: send a failed email again now. */
+    /**
+     * Operators: send a failed or bounced email again now (after the address or the relay was fixed); never
+     * automatically.
+     */
     @Transactional
     public Optional<Notification> resend(UUID notificationId) {
         Notification n = Notification.findById(notificationId);
-        if (n == null || n.status != Status.FAILED) {
+        if (n == null || (n.status != Status.FAILED && n.status != Status.BOUNCED)) {
             return Optional.ofNullable(n);
         }
         n.status = Status.PENDING;

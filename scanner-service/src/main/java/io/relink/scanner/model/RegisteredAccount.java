@@ -53,6 +53,11 @@ public class RegisteredAccount extends PanacheEntityBase {
     public Instant migratedAt;
     @Column(name = "new_account_id")
     public String newAccountId;
+    /** When the user's mail server last refused an email for good (AccountBounced), and its reply. */
+    @Column(name = "bounced_at")
+    public Instant bouncedAt;
+    @Column(name = "bounce_reply")
+    public String bounceReply;
     @Column(name = "resolved_at")
     public Instant resolvedAt;
     public String resolution;

@@ -9,21 +9,24 @@ import io.relink.scanner.model.RegisteredAccount;
 /** An account in the registry as the API shows it. */
 public record AccountView(String accountId, String email, String provider, AccountStatus status, String syncState, String billingState,
         String authenticationType, Instant firstSeenAt, Instant lastSeenAt, UUID detectedScanId, int notifications,
-        Instant lastNotifiedAt, Instant migratedAt, String newAccountId, Instant resolvedAt, String resolution, String unknownReason) {
+        Instant lastNotifiedAt, Instant migratedAt, String newAccountId, Instant resolvedAt, String resolution, String unknownReason,
+        Instant bouncedAt, String bounceReply) {
 
     static final String CSV_HEADER = "account_id,email,provider,status,sync_state,billing_state,authentication_type,first_seen_at,"
-            + "last_seen_at,detected_scan_id,notifications,last_notified_at,migrated_at,new_account_id,resolved_at,resolution,unknown_reason";
+            + "last_seen_at,detected_scan_id,notifications,last_notified_at,migrated_at,new_account_id,resolved_at,resolution,unknown_reason,"
+            + "bounced_at,bounce_reply";
 
     static AccountView of(RegisteredAccount a) {
         return new AccountView(a.accountId, a.email, a.provider, a.status, a.syncState, a.billingState, a.authenticationType,
                 a.firstSeenAt, a.lastSeenAt, a.detectedScanId, a.notifications, a.lastNotifiedAt, a.migratedAt, a.newAccountId,
-                a.resolvedAt, a.resolution, a.unknownReason);
+                a.resolvedAt, a.resolution, a.unknownReason, a.bouncedAt, a.bounceReply);
     }
 
     String csv() {
         return String.join(",", cell(accountId), cell(email), cell(provider), cell(status), cell(syncState), cell(billingState),
                 cell(authenticationType), cell(firstSeenAt), cell(lastSeenAt), cell(detectedScanId), cell(notifications),
-                cell(lastNotifiedAt), cell(migratedAt), cell(newAccountId), cell(resolvedAt), cell(resolution), cell(unknownReason));
+                cell(lastNotifiedAt), cell(migratedAt), cell(newAccountId), cell(resolvedAt), cell(resolution), cell(unknownReason),
+                cell(bouncedAt), cell(bounceReply));
     }
 
     /** RFC 4180 quoting; a leading =, +, - or @ is quoted too, so a spreadsheet does not run it as a formula. */

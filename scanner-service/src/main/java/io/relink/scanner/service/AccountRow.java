@@ -26,6 +26,8 @@ final class AccountRow {
     Instant lastNotifiedAt;
     Instant migratedAt;
     String newAccountId;
+    Instant bouncedAt;
+    String bounceReply;
     /** The account as this scan saw it; null for a row the scan did not see (resolved as gone) or the funnel's. */
     NylasAccount observed;
     private boolean changed;
@@ -98,6 +100,16 @@ final class AccountRow {
         if (status == AccountStatus.DETECTED) {
             status = AccountStatus.NOTIFIED;
         }
+        changed = true;
+    }
+
+    /**
+     * Its user's mail server refused an email for good (AccountBounced): recorded, whatever the status; the status
+     * stays, since a bounce neither notifies nor resolves the account.
+     */
+    void bounced(Instant at, String reply) {
+        bouncedAt = at;
+        bounceReply = reply;
         changed = true;
     }
 

@@ -35,16 +35,16 @@ import jakarta.transaction.Transactional.TxType;
 @ApplicationScoped
 public class AccountRows {
     private static final String COLUMNS = "account_id, status, detected_scan_id, resolved_at, resolution, unknown_reason,"
-            + " notifications, last_notified_at, migrated_at, new_account_id";
+            + " notifications, last_notified_at, migrated_at, new_account_id, bounced_at, bounce_reply";
     private static final String LOCK = "SELECT " + COLUMNS + " FROM account WHERE account_id = ANY(?) ORDER BY account_id FOR UPDATE";
     private static final String LOCK_UNSEEN = "SELECT " + COLUMNS + " FROM account"
             + " WHERE status IN ('DETECTED', 'NOTIFIED', 'UNKNOWN') AND (last_scan_id IS NULL OR last_scan_id <> ?) ORDER BY account_id FOR UPDATE";
     private static final String STATUS_COLUMNS = "status = ?, detected_scan_id = ?, resolved_at = ?, resolution = ?, unknown_reason = ?,"
-            + " notifications = ?, last_notified_at = ?, migrated_at = ?, new_account_id = ?";
+            + " notifications = ?, last_notified_at = ?, migrated_at = ?, new_account_id = ?, bounced_at = ?, bounce_reply = ?";
     private static final String INSERT = "INSERT INTO account (account_id, email, provider, sync_state, billing_state, authentication_type,"
             + " status, detected_scan_id, resolved_at, resolution, unknown_reason, notifications, last_notified_at, migrated_at, new_account_id,"
-            + " first_seen_at, last_seen_at, last_scan_id, updated_at)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + " bounced_at, bounce_reply, first_seen_at, last_seen_at, last_scan_id, updated_at)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String UPDATE_SEEN = "UPDATE account SET email = ?, provider = ?, sync_state = ?, billing_state = ?, authentication_type = ?, "
             + STATUS_COLUMNS + ", last_seen_at = ?, last_scan_id = ?, updated_at = ? WHERE account_id = ?";
     private static final String UPDATE_STATUS = "UPDATE account SET " + STATUS_COLUMNS + ", updated_at = ? WHERE account_id = ?";
@@ -150,6 +150,8 @@ public class AccountRows {
                 row.lastNotifiedAt = instant(rs, "last_notified_at");
                 row.migratedAt = instant(rs, "migrated_at");
                 row.newAccountId = rs.getString("new_account_id");
+                row.bouncedAt = instant(rs, "bounced_at");
+                row.bounceReply = rs.getString("bounce_reply");
                 into.accept(row);
             }
         }
@@ -172,7 +174,7 @@ public class AccountRows {
 
     /**
      * status, detected_scan_id, resolved_at, resolution, unknown_reason, notifications, last_notified_at,
-     * migrated_at, new_account_id; returns the next parameter index.
+     * migrated_at, new_account_id, bounced_at, bounce_reply; returns the next parameter index.
      */
     private static int bindStatus(PreparedStatement statement, int from, AccountRow row) throws SQLException {
         statement.setString(from, row.status.name());
@@ -184,7 +186,9 @@ public class AccountRows {
         statement.setObject(from + 6, timestamp(row.lastNotifiedAt));
         statement.setObject(from + 7, timestamp(row.migratedAt));
         statement.setString(from + 8, row.newAccountId);
-        return from + 9;
+        statement.setObject(from + 9, timestamp(row.bouncedAt));
+        statement.setString(from + 10, row.bounceReply);
+        return from + 11;
     }
 
     private static OffsetDateTime timestamp(Instant instant) {

@@ -13,14 +13,18 @@ import io.relink.scanner.model.AccountStatus;
 import io.relink.scanner.model.RegisteredAccount;
 import jakarta.enterprise.context.ApplicationScoped;
 
-/** The migration funnel: how many accounts were detected, notified, migrated and resolved, in total or per scan. */
+/**
+ * The migration funnel: how many accounts were detected, notified, migrated and resolved, in total or per scan, and
+ * how many of the detected ones had an email bounce.
+ */
 @ApplicationScoped
 public class Funnel {
     /** Counts of the funnel. {@code detected} counts every account a scan ever detected. */
-    public record Counts(long detected, long notified, long migrated, long resolved, long unknown) {
+    public record Counts(long detected, long notified, long migrated, long resolved, long unknown, long bounced) {
     }
 
     private final Map<AccountStatus, AtomicLong> byStatus = new EnumMap<>(AccountStatus.class);
+    private final AtomicLong bounced = new AtomicLong();
 
     public Funnel(MeterRegistry registry) {
         for (AccountStatus status : AccountStatus.values()) {
@@ -28,6 +32,7 @@ public class Funnel {
             byStatus.put(status, gauge);
             registry.gauge("relink.funnel.accounts", List.of(io.micrometer.core.instrument.Tag.of("status", status.name())), gauge);
         }
+        registry.gauge("relink.funnel.bounced.accounts", bounced);
     }
 
     public Counts total() {
@@ -52,6 +57,7 @@ public class Funnel {
     @Scheduled(every = "${relink.funnel.metrics-interval:15s}", delayed = "2s")
     void refreshGauges() {
         byStatus().forEach((status, count) -> byStatus.get(status).set(count));
+        bounced.set(total().bounced());
     }
 
     private Counts counts(String where, UUID... scan) {
@@ -61,13 +67,14 @@ public class Funnel {
                     + "count(case when a.notifications > 0 and a.detectedScanId is not null then 1 end), "
                     + "count(case when a.status = io.relink.scanner.model.AccountStatus.MIGRATED then 1 end), "
                     + "count(case when a.status = io.relink.scanner.model.AccountStatus.RESOLVED and a.detectedScanId is not null then 1 end), "
-                    + "count(case when a.status = io.relink.scanner.model.AccountStatus.UNKNOWN then 1 end) "
+                    + "count(case when a.status = io.relink.scanner.model.AccountStatus.UNKNOWN then 1 end), "
+                    + "count(case when a.bouncedAt is not null and a.detectedScanId is not null then 1 end) "
                     + "from RegisteredAccount a where " + where, Object[].class);
             if (scan.length > 0) {
                 query.setParameter("scan", scan[0]);
             }
             Object[] r = query.getSingleResult();
-            return new Counts((Long) r[0], (Long) r[1], (Long) r[2], (Long) r[3], (Long) r[4]);
+            return new Counts((Long) r[0], (Long) r[1], (Long) r[2], (Long) r[3], (Long) r[4], (Long) r[5]);
         });
     }
 }

@@ -13,6 +13,7 @@ import org.jboss.logging.Logger;
 
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Context;
+import io.relink.events.AccountBounced;
 import io.relink.events.AccountDetected;
 import io.relink.events.AccountMigrated;
 import io.relink.events.AccountNotified;
@@ -155,6 +156,12 @@ public class Registry {
     @Transactional(TxType.MANDATORY)
     public void notified(AccountNotified event) {
         change(event, row -> row.notified(event.occurredAt()));
+    }
+
+    /** AccountBounced: the user's mail server refused an email for good. */
+    @Transactional(TxType.MANDATORY)
+    public void bounced(AccountBounced event) {
+        change(event, row -> row.bounced(event.occurredAt(), event.reply()));
     }
 
     /** AccountMigrated: the user re-authenticated. */
