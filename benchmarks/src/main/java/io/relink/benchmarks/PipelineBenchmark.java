@@ -58,7 +58,7 @@ final class PipelineBenchmark implements Benchmarks.Benchmark {
                     Map.entry("relink.link.active-key", "bench"),
                     Map.entry("relink.link.keys.bench", "bench-only-link-signing-key-0123456789"),
                     Map.entry("relink.notify.sender-address", "relink@relink.bench"),
-                    Map.entry("relink.notify.support-contact", "support@relink.bench"),
+                    Map.entry("relink.brand.support-contact", "support@relink.bench"),
                     Map.entry("relink.notify.rate-per-minute", "0"),
                     Map.entry("relink.notify.rate-per-domain-per-minute", "0"),
                     Map.entry("relink.notify.approval", "auto"),

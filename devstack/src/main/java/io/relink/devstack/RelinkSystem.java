@@ -173,7 +173,7 @@ public final class RelinkSystem implements AutoCloseable {
                     case NOTIFIER -> {
                         config.putAll(links);
                         config.putAll(Map.of("quarkus.mailer.host", mail.host(), "quarkus.mailer.port", String.valueOf(mail.port()),
-                                "relink.notify.sender-address", "relink@localhost", "relink.notify.support-contact", "support@localhost",
+                                "relink.notify.sender-address", "relink@localhost", "relink.brand.support-contact", "support@localhost",
                                 "relink.notify.approval", settings.approvalRequired ? "required" : "auto"));
                         config.putAll(sandbox.tenantDiscoveryConfig());
                     }

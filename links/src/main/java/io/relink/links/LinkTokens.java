@@ -35,7 +35,12 @@ public class LinkTokens {
     /** What a token may be used for; {@link #verify} accepts a token only for the purpose it was issued for. */
     public enum Purpose {
         /** The emailed link that starts a re-authentication. */
-        REAUTH
+        REAUTH,
+        /**
+         * The link in an operator's test copy of an email: it opens a page that says so, and can never start a
+         * re-authentication, since a REAUTH check refuses it.
+         */
+        TEST
     }
 
     /** What a valid token says. */

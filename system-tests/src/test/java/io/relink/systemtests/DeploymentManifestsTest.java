@@ -236,7 +236,8 @@ class DeploymentManifestsTest {
         assertEquals("https://ireland.api.nylas.com", configMap(prod, "relink-common").at("/data/RELINK_NYLAS_BASE_URL").asText());
         JsonNode notifier = configMap(prod, "relink-notifier").get("data");
         assertEquals(List.of("it@contoso.test", "helpdesk@contoso.test", "smtp.contoso.test", "2525"), List.of(
-                notifier.get("RELINK_NOTIFY_SENDER_ADDRESS").asText(), notifier.get("RELINK_NOTIFY_SUPPORT_CONTACT").asText(),
+                notifier.get("RELINK_NOTIFY_SENDER_ADDRESS").asText(),
+                configMap(prod, "relink-common").at("/data/RELINK_BRAND_SUPPORT_CONTACT").asText(),
                 notifier.get("QUARKUS_MAILER_HOST").asText(), notifier.get("QUARKUS_MAILER_PORT").asText()));
         for (JsonNode d : ofKind(prod, "Deployment")) {
             String image = d.at("/spec/template/spec/containers/0/image").asText();

@@ -13,17 +13,14 @@ public interface NotifyConfig {
     /** The From address. */
     String senderAddress();
 
-    @WithDefault("Relink")
-    String senderName();
-
     Optional<String> replyTo();
 
-    /** The product the user connected their mailbox to, named in the email. */
-    @WithDefault("your account")
-    String productName();
-
-    /** Where users can ask whether the email is genuine. */
-    String supportContact();
+    /**
+     * The language of the emails where the recipient's domain has none set ({@code PUT /api/domains/{domain}/locale}):
+     * one of en, de, fr, es, pt-BR, it, nl, ja.
+     */
+    @WithDefault("en")
+    String locale();
 
     /** The date after which the user's connection stops working; named in the email when set. */
     Optional<LocalDate> deadline();

@@ -48,4 +48,6 @@ public class EmailDomain extends PanacheEntityBase {
     public String policyBy;
     @Column(name = "policy_at")
     public Instant policyAt;
+    /** The language its users get their emails in; null for {@code relink.notify.locale}. */
+    public String locale;
 }

@@ -7,6 +7,7 @@ import java.util.regex.Pattern;
 
 import io.relink.notifier.model.EmailDomain;
 import io.relink.notifier.service.Campaign;
+import io.relink.notifier.service.MailLocales;
 import io.relink.platform.rest.AccountIds;
 import io.relink.platform.rest.ApiError;
 import io.relink.platform.rest.InvalidRequestException;
@@ -44,6 +45,10 @@ public class CampaignResource {
 
     /** {@code {"policy": "include" | "exclude" | "default"}}. */
     public record PolicyRequest(String policy) {
+    }
+
+    /** {@code {"locale": "de"}}, or {@code {"locale": null}} for the default. */
+    public record LocaleRequest(String locale) {
     }
 
     private final Campaign campaign;
@@ -141,6 +146,17 @@ public class CampaignResource {
             default -> throw new InvalidRequestException("policy must be include, exclude or default");
         };
         return campaign.setPolicy(domainName(domain), policy, AdminAuthenticationFilter.operator(security));
+    }
+
+    /** The language of the emails to a domain's users: one of en, de, fr, es, pt-BR, it, nl, ja; null for the default. */
+    @PUT
+    @Path("/domains/{domain}/locale")
+    public Campaign.DomainView locale(@PathParam("domain") String domain, LocaleRequest request) {
+        String wanted = request == null ? null : request.locale();
+        String locale = wanted == null || wanted.isBlank() ? null
+                : MailLocales.supported(wanted).orElseThrow(() -> new InvalidRequestException("locale must be one of " + MailLocales.SUPPORTED
+                        + ", or null"));
+        return campaign.setLocale(domainName(domain), locale);
     }
 
     /** A domain as recipients' addresses hold it: lower case, internationalized names in their ASCII form. */

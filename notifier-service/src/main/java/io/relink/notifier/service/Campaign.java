@@ -41,7 +41,7 @@ public class Campaign {
     }
 
     public record DomainView(String domain, EmailDomain.Classification classification, Instant classifiedAt, String lookupError,
-            EmailDomain.Policy policy, String policyBy, Instant policyAt, Counts counts) {
+            EmailDomain.Policy policy, String policyBy, Instant policyAt, String locale, Counts counts) {
     }
 
     /** Accounts of a domain: detected, approved, awaiting approval, with an email held, notified, migrated, failed, bounced. */
@@ -152,6 +152,15 @@ public class Campaign {
                 .getResultList();
     }
 
+    /** The language a domain's users get their emails in (a supported tag), or null for the default. */
+    @Transactional
+    public DomainView setLocale(String domain, String locale) {
+        insertDomain(domain, clock.instant());
+        entityManager.createNativeQuery("UPDATE email_domain SET locale = :locale WHERE domain = :domain").setParameter("locale", locale)
+                .setParameter("domain", domain).executeUpdate();
+        return domains(domain).get(0);
+    }
+
     private void insertDomain(String domain, Instant now) {
         entityManager.createNativeQuery("INSERT INTO email_domain (domain, classification, classify_after) VALUES (:domain, :classification, :now) "
                 + "ON CONFLICT DO NOTHING").setParameter("domain", domain)
@@ -175,7 +184,7 @@ public class Campaign {
     @SuppressWarnings("unchecked")
     public List<DomainView> domains(String domain) {
         List<Object[]> rows = entityManager.createNativeQuery("SELECT d.domain, d.classification, d.classified_at, d.lookup_error, d.policy, "
-                + "d.policy_by, d.policy_at, count(r.account_id), count(r.approved_at), "
+                + "d.policy_by, d.policy_at, d.locale, count(r.account_id), count(r.approved_at), "
                 + "count(r.account_id) FILTER (WHERE r.approved_at IS NULL AND r.state = 'OPEN'), count(r.account_id) FILTER (WHERE f.held), "
                 + "count(r.account_id) FILTER (WHERE f.notified), count(r.account_id) FILTER (WHERE r.state = 'MIGRATED'), "
                 + "count(r.account_id) FILTER (WHERE f.failed), count(r.account_id) FILTER (WHERE f.bounced) "
@@ -185,8 +194,8 @@ public class Campaign {
                 + "ON f.account_id = r.account_id WHERE (CAST(:domain AS TEXT) IS NULL OR d.domain = :domain) "
                 + "GROUP BY d.domain ORDER BY count(r.account_id) DESC, d.domain").setParameter("domain", domain).getResultList();
         return rows.stream().map(r -> new DomainView((String) r[0], EmailDomain.Classification.valueOf((String) r[1]), instant(r[2]), (String) r[3],
-                r[4] == null ? null : EmailDomain.Policy.valueOf((String) r[4]), (String) r[5], instant(r[6]),
-                new Counts(n(r[7]), n(r[8]), n(r[9]), n(r[10]), n(r[11]), n(r[12]), n(r[13]), n(r[14])))).toList();
+                r[4] == null ? null : EmailDomain.Policy.valueOf((String) r[4]), (String) r[5], instant(r[6]), (String) r[7],
+                new Counts(n(r[8]), n(r[9]), n(r[10]), n(r[11]), n(r[12]), n(r[13]), n(r[14]), n(r[15])))).toList();
     }
 
     /**

@@ -26,6 +26,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import io.relink.notifier.client.SmtpClient;
 import io.relink.notifier.config.NotifyConfig;
+import io.relink.notifier.model.EmailDomain;
 import io.relink.notifier.model.Notification;
 import io.relink.notifier.model.Notification.Status;
 import io.relink.notifier.model.Recipient;
@@ -136,7 +137,7 @@ public class NotificationSender {
         // Passed on explicitly, not made current: this may run on a thread that carries the mail client's Vert.x
         // context, where a span cannot be made current.
         String traceParent = AccountTraces.traceparent(span.getSpanContext());
-        return Uni.createFrom().deferred(() -> smtp.send(composer.compose(c.notification(), c.recipient(), c.messageId(), traceParent)))
+        return Uni.createFrom().deferred(() -> smtp.send(composer.compose(c.notification(), c.recipient(), c.language(), c.messageId(), traceParent)))
                 .onItem().<Throwable>transform(ok -> null).onFailure().recoverWithItem(error -> error)
                 .emitOn(Infrastructure.getDefaultWorkerPool())
                 .invoke(error -> {
@@ -161,7 +162,7 @@ public class NotificationSender {
                 .filter(age -> age.compareTo(config.smtp().exchangeDeadline().multipliedBy(2)) > 0);
     }
 
-    private record Claimed(Notification notification, Recipient recipient, String messageId) {
+    private record Claimed(Notification notification, Recipient recipient, String language, String messageId) {
     }
 
     /** What one claim took: the emails to send now, and how many due emails it held back instead. */
@@ -248,11 +249,15 @@ public class NotificationSender {
             Map<String, Recipient> recipients = Recipient.<Recipient>list("accountId in ?1",
                     notifications.stream().map(n -> n.accountId).distinct().toList())
                     .stream().collect(Collectors.toMap(r -> r.accountId, Function.identity()));
+            Map<String, String> languages = new java.util.HashMap<>();
+            EmailDomain.<EmailDomain>list("domain in ?1 and locale is not null", recipients.values().stream().map(r -> r.domain).distinct().toList())
+                    .forEach(d -> languages.put(d.domain, d.locale));
             return new Claim(notifications.stream().map(n -> {
                 n.status = Status.SENDING;
                 n.sendingSince = now;
                 n.tries++;
-                return new Claimed(n, recipients.get(n.accountId), "<" + n.id + "." + n.tries + "@" + messageIdDomain + ">");
+                Recipient recipient = recipients.get(n.accountId);
+                return new Claimed(n, recipient, languages.get(recipient.domain), "<" + n.id + "." + n.tries + "@" + messageIdDomain + ">");
             }).toList(), held);
         });
     }

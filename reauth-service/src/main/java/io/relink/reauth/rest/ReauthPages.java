@@ -142,9 +142,11 @@ public class ReauthPages {
                     "Nothing was changed. Please start again in a few minutes." };
             case SIGN_IN_NOT_CONFIRMED -> new String[] { "This sign-in could not be confirmed",
                     "Nothing was changed. Start again from here, in the same browser." };
+            case TEST_LINK -> new String[] { "This link is from a test email",
+                    "The link works. It was sent to try the email out, so it cannot reconnect any mailbox." };
         };
         int status = switch (refusal) {
-            case ALREADY_MIGRATED -> 200;
+            case ALREADY_MIGRATED, TEST_LINK -> 200;
             case NYLAS_FAILED, MICROSOFT_FAILED -> 502;
             case TOO_MANY_STARTS -> 429;
             case FOREIGN_SITE -> 403;

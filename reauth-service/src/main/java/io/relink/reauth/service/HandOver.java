@@ -51,7 +51,9 @@ public class HandOver {
         /** Native mode: Microsoft refused the code (used already, or not this browser's: its PKCE verifier does not match). */
         SIGN_IN_NOT_CONFIRMED,
         /** Native mode: Microsoft's token endpoint failed, or refused the Azure app's credentials. */
-        MICROSOFT_FAILED
+        MICROSOFT_FAILED,
+        /** The link of an operator's test email: it works, and can never reconnect a mailbox. */
+        TEST_LINK
     }
 
     public static final class RefusedException extends RuntimeException {
@@ -119,6 +121,9 @@ public class HandOver {
         try {
             claims = links.verify(linkToken, LinkTokens.Purpose.REAUTH);
         } catch (LinkTokens.InvalidLinkException e) {
+            if (e.reason() == LinkTokens.InvalidLinkException.Reason.WRONG_PURPOSE && isTestLink(linkToken)) {
+                throw new RefusedException(Refusal.TEST_LINK, null);
+            }
             LOG.infof("link refused: %s", e.reason());
             throw new RefusedException(e.reason() == LinkTokens.InvalidLinkException.Reason.EXPIRED ? Refusal.LINK_EXPIRED : Refusal.LINK_INVALID, null);
         }
@@ -126,6 +131,15 @@ public class HandOver {
             throw new RefusedException(Refusal.ALREADY_MIGRATED, null);
         }
         return claims;
+    }
+
+    private boolean isTestLink(String linkToken) {
+        try {
+            links.verify(linkToken, LinkTokens.Purpose.TEST);
+            return true;
+        } catch (LinkTokens.InvalidLinkException e) {
+            return false;
+        }
     }
 
     /**
