@@ -18,6 +18,7 @@ public final class Benchmarks {
         known.put("sandbox", new SandboxBenchmark());
         known.put("scan", new ScanBenchmark());
         known.put("pipeline", new PipelineBenchmark());
+        known.put("campaign", new CampaignBenchmark());
         known.put("callback", new CallbackBenchmark());
         known.put("smtp-faults", new SmtpFaultsBenchmark());
         String run = System.getProperty("bench.run", "all");

@@ -96,19 +96,6 @@ public class LinkTokens {
         return config.lifetime();
     }
 
-    /** How long a link works, as the pages and emails tell the user: "14 days", "1 day", "36 hours", "30 minutes". */
-    public String lifetimeInWords() {
-        Duration lifetime = config.lifetime();
-        if (lifetime.toHours() >= 48 || lifetime.toHours() == 24) {
-            return plural(lifetime.toDays(), "day");
-        }
-        return lifetime.toHours() >= 1 ? plural(lifetime.toHours(), "hour") : plural(Math.max(1, lifetime.toMinutes()), "minute");
-    }
-
-    private static String plural(long count, String unit) {
-        return count + " " + unit + (count == 1 ? "" : "s");
-    }
-
     public String issue(Purpose purpose, String accountId, String email) {
         return issue(purpose, accountId, email, (String) null);
     }

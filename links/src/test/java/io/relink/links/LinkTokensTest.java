@@ -62,15 +62,6 @@ class LinkTokensTest {
     }
 
     @Test
-    void theLifetimeIsToldInTheUnitAUserReadsBest() {
-        assertEquals("14 days", tokens(Map.of("k1", K1), "k1", NOW).lifetimeInWords());
-        assertEquals("1 day", tokens(Map.of("k1", K1), "k1", NOW, Duration.ofDays(1)).lifetimeInWords());
-        assertEquals("36 hours", tokens(Map.of("k1", K1), "k1", NOW, Duration.ofHours(36)).lifetimeInWords());
-        assertEquals("1 hour", tokens(Map.of("k1", K1), "k1", NOW, Duration.ofMinutes(90)).lifetimeInWords());
-        assertEquals("30 minutes", tokens(Map.of("k1", K1), "k1", NOW, Duration.ofMinutes(30)).lifetimeInWords());
-    }
-
-    @Test
     void aTokenCarriesTheAccountAndEmailAndDiffersEveryTime() {
         LinkTokens tokens = tokens(Map.of("k1", K1), "k1", NOW);
         String token = tokens.issue(Purpose.REAUTH, "acc-1", "Jane.Doe@contoso.example");

@@ -62,10 +62,10 @@ class BrowserJourneyTest {
 
     @BeforeAll
     void start() throws Exception {
-        system = mode(RelinkSystem.builder(Files.createTempDirectory("relink-browser"))
+        system = mode(branded(RelinkSystem.builder(Files.createTempDirectory("relink-browser"))
                 .accounts(120)
                 .adminKey("browser-admin-key")
-                .config(RelinkSystem.Service.NOTIFIER, "relink.notify.poll-interval", "0.2s"))
+                .config(RelinkSystem.Service.NOTIFIER, "relink.notify.poll-interval", "0.2s")))
                 .start();
         probe = new RelinkProbe(system);
         Set<String> affected = probe.affected();
@@ -73,6 +73,16 @@ class BrowserJourneyTest {
         await().atMost(Duration.ofMinutes(2)).until(() -> probe.reauthEmails().size() == affected.size());
         emails = new ArrayList<>(probe.reauthEmails().values().stream().map(m -> m.get(0)).toList());
         assertTrue(emails.size() >= 6, "enough users for the journeys: " + emails.size());
+    }
+
+    /** A customer's brand on the emails and pages, as the README's screenshots show it. */
+    private static RelinkSystem.Builder branded(RelinkSystem.Builder builder) {
+        for (RelinkSystem.Service service : List.of(RelinkSystem.Service.NOTIFIER, RelinkSystem.Service.REAUTH)) {
+            builder.config(service, "relink.brand.product-name", "Contoso CRM").config(service, "relink.brand.accent-color", "#0f766e")
+                    .config(service, "relink.brand.support-contact", "help@contoso.example")
+                    .config(service, "relink.brand.footer", "Contoso Ltd · 1 Main Street · Springfield");
+        }
+        return builder;
     }
 
     @AfterAll

@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 
 import io.relink.notifier.model.EmailDomain;
 import io.relink.notifier.service.Campaign;
-import io.relink.notifier.service.MailLocales;
+import io.relink.platform.i18n.Languages;
 import io.relink.platform.rest.AccountIds;
 import io.relink.platform.rest.ApiError;
 import io.relink.platform.rest.InvalidRequestException;
@@ -154,7 +154,7 @@ public class CampaignResource {
     public Campaign.DomainView locale(@PathParam("domain") String domain, LocaleRequest request) {
         String wanted = request == null ? null : request.locale();
         String locale = wanted == null || wanted.isBlank() ? null
-                : MailLocales.supported(wanted).orElseThrow(() -> new InvalidRequestException("locale must be one of " + MailLocales.SUPPORTED
+                : Languages.supported(wanted).orElseThrow(() -> new InvalidRequestException("locale must be one of " + Languages.SUPPORTED
                         + ", or null"));
         return campaign.setLocale(domainName(domain), locale);
     }

@@ -1,24 +1,24 @@
 package io.relink.notifier.service;
 
-import java.time.Duration;
 import java.time.format.DateTimeFormatter;
 import java.time.format.FormatStyle;
 import java.util.Locale;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import io.quarkus.runtime.Startup;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.quarkus.qute.Variant;
 import io.quarkus.qute.i18n.Localized;
 import io.quarkus.qute.i18n.MessageBundles;
+import io.quarkus.runtime.Startup;
 import io.relink.links.LinkTokens;
 import io.relink.notifier.config.NotifyConfig;
 import io.relink.notifier.model.Notification;
 import io.relink.notifier.model.Recipient;
 import io.relink.platform.brand.BrandCheck;
 import io.relink.platform.brand.BrandConfig;
+import io.relink.platform.i18n.Languages;
 import io.vertx.core.MultiMap;
 import io.vertx.ext.mail.MailMessage;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -59,8 +59,8 @@ public class MailComposer {
     public MailComposer(NotifyConfig config, BrandConfig brand, LinkTokens links, @ConfigProperty(name = "relink.public-url") String publicUrl) {
         // At start: a deployment whose emails could not be composed (no support contact, a bad colour) does not start.
         BrandCheck.check(brand, true);
-        if (MailLocales.supported(config.locale()).isEmpty()) {
-            throw new IllegalStateException("relink.notify.locale (RELINK_NOTIFY_LOCALE) must be one of " + MailLocales.SUPPORTED
+        if (Languages.supported(config.locale()).isEmpty()) {
+            throw new IllegalStateException("relink.notify.locale (RELINK_NOTIFY_LOCALE) must be one of " + Languages.SUPPORTED
                     + ", not '" + config.locale() + "'");
         }
         this.config = config;
@@ -89,13 +89,14 @@ public class MailComposer {
 
     private Composed compose(Notification.Kind kind, int attempt, Recipient recipient, String language, String messageId, String traceParent,
             boolean test, String testTo) {
-        String tag = MailLocales.supported(language).or(() -> MailLocales.supported(config.locale())).orElse("en");
+        String tag = Languages.supported(language).or(() -> Languages.supported(config.locale())).orElse("en");
         Locale locale = Locale.forLanguageTag(tag);
         MailMessages text = MessageBundles.get(MailMessages.class, Localized.Literal.of(tag));
         boolean confirmation = kind == Notification.Kind.CONFIRMATION;
         LinkTokens.Purpose purpose = test ? LinkTokens.Purpose.TEST : LinkTokens.Purpose.REAUTH;
         String link = confirmation ? null : publicUrl + "/reauth/" + links.issue(purpose, recipient.accountId, recipient.email, traceParent);
-        Content content = new Content(recipient.email, link, inWords(links.lifetime(), text), brand.productName(),
+        Content content = new Content(recipient.email, link, Languages.inWords(links.lifetime(), text::days, text::hours, text::minutes),
+                brand.productName(),
                 config.deadline().map(DateTimeFormatter.ofLocalizedDate(FormatStyle.LONG).withLocale(locale)::format).orElse(null),
                 brand.supportContact().orElseThrow(), java.net.URI.create(publicUrl).getHost(), config.senderAddress(),
                 kind == Notification.Kind.REMINDER, attempt, test, testTo, brand.logoUrl().orElse(null), brand.accentColor(),
@@ -112,14 +113,6 @@ public class MailComposer {
                 .setText(render(confirmation ? Templates.confirmation(content) : Templates.reauth(content), locale, Variant.TEXT_PLAIN))
                 .setHtml(render(confirmation ? Templates.confirmation(content) : Templates.reauth(content), locale, Variant.TEXT_HTML));
         return new Composed(message, tag);
-    }
-
-    /** How long a link works, in the email's language: "14 days", "36 hours", "30 minutes". */
-    static String inWords(Duration lifetime, MailMessages text) {
-        if (lifetime.toHours() >= 48 || lifetime.toHours() == 24) {
-            return text.days(lifetime.toDays());
-        }
-        return lifetime.toHours() >= 1 ? text.hours(lifetime.toHours()) : text.minutes(Math.max(1, lifetime.toMinutes()));
     }
 
     private static String render(TemplateInstance template, Locale locale, String contentType) {

@@ -5,7 +5,7 @@ import io.quarkus.qute.i18n.MessageBundle;
 
 /**
  * Every text of the emails, in English here and in {@code messages/mail_<language>.properties} for the other
- * languages ({@link MailLocales#SUPPORTED}). Plain text: the templates add the markup.
+ * languages ({@code Languages.SUPPORTED}). Plain text: the templates add the markup.
  */
 @MessageBundle(value = "mail", locale = "en")
 public interface MailMessages {

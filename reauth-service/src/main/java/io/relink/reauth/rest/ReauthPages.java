@@ -1,6 +1,7 @@
 package io.relink.reauth.rest;
 
 import java.net.URI;
+import java.util.Locale;
 
 import org.jboss.resteasy.reactive.RestCookie;
 import org.jboss.resteasy.reactive.RestHeader;
@@ -11,8 +12,13 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
+import io.quarkus.qute.i18n.Localized;
+import io.quarkus.qute.i18n.MessageBundles;
 import io.relink.links.LinkTokens;
+import io.relink.platform.brand.BrandConfig;
+import io.relink.platform.i18n.Languages;
 import io.relink.reauth.config.ReauthConfig;
+import io.relink.reauth.service.BrandLogo;
 import io.relink.reauth.service.HandOver;
 import io.relink.reauth.service.HandOver.Refusal;
 import io.relink.reauth.service.HandOver.RefusedException;
@@ -23,6 +29,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
@@ -38,34 +45,75 @@ import jakarta.ws.rs.core.Response;
 public class ReauthPages {
     static final String STATE_COOKIE = "relink_reauth";
 
+    /** What every page shows besides its own text: the brand, and the language chosen from Accept-Language. */
+    public record Page(String language, String productName, String supportContact, String footer, boolean logo) {
+    }
+
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance link(String email, String action);
+        static native TemplateInstance link(Page view, String email, String action);
 
-        static native TemplateInstance toSignIn(String signInUrl);
+        static native TemplateInstance toSignIn(Page view, String signInUrl);
 
-        static native TemplateInstance done();
+        static native TemplateInstance done(Page view);
 
-        static native TemplateInstance problem(String title, String message, String retryLink);
+        static native TemplateInstance problem(Page view, String title, String message, String retryLink);
     }
 
     private final HandOver handOver;
     private final ReauthConfig config;
     private final LinkTokens links;
     private final MeterRegistry metrics;
+    private final BrandConfig brand;
+    private final BrandLogo logo;
+    private final String brandCss;
 
-    public ReauthPages(HandOver handOver, ReauthConfig config, LinkTokens links, MeterRegistry metrics) {
+    public ReauthPages(HandOver handOver, ReauthConfig config, LinkTokens links, MeterRegistry metrics, BrandConfig brand, BrandLogo logo) {
         this.handOver = handOver;
         this.config = config;
         this.links = links;
         this.metrics = metrics;
+        this.brand = brand;
+        this.logo = logo;
+        // The accent colour is checked (#rrggbb) at start, so it is safe in a stylesheet.
+        this.brandCss = "button { background: " + brand.accentColor() + "; }\nh1 { color: " + brand.accentColor() + "; }\n";
     }
 
     @GET
     @Path("/{linkToken}")
-    public TemplateInstance link(@PathParam("linkToken") String linkToken) {
+    public TemplateInstance link(@PathParam("linkToken") String linkToken, @RestHeader("Accept-Language") String languages) {
         LinkTokens.Claims claims = handOver.open(linkToken);
-        return Templates.link(claims.email(), "/reauth/" + linkToken);
+        return page(Templates.link(view(languages), claims.email(), "/reauth/" + linkToken), languages);
+    }
+
+    /** The brand's colours, from this origin (the pages' CSP allows no inline style). */
+    @GET
+    @Path("/brand.css")
+    @Produces("text/css")
+    public String brandCss() {
+        return brandCss;
+    }
+
+    /** The brand's logo, fetched once and served from this origin; 404 until there is one. */
+    @GET
+    @Path("/brand/logo")
+    public Response logo() {
+        return logo.image().map(i -> Response.ok(i.bytes(), i.type()).build()).orElseGet(() -> Response.status(404).type(MediaType.TEXT_PLAIN)
+                .entity("no logo").build());
+    }
+
+    private Page view(String languages) {
+        return new Page(Languages.fromAcceptLanguage(languages), brand.productName(), brand.supportContact().orElse(null),
+                brand.footer().orElse(null), logo.image().isPresent());
+    }
+
+    /** A page in the language Accept-Language chose: its messages, and a Content-Language that says it. */
+    private static TemplateInstance page(TemplateInstance template, String languages) {
+        return template.setLocale(Locale.forLanguageTag(Languages.fromAcceptLanguage(languages)));
+    }
+
+    private static PageMessages text(String languages) {
+        return MessageBundles.get(PageMessages.class, Localized.Literal.of(Languages.fromAcceptLanguage(languages)));
     }
 
     /**
@@ -75,7 +123,7 @@ public class ReauthPages {
     @POST
     @Path("/{linkToken}")
     public Response start(@PathParam("linkToken") String linkToken, @RestHeader("Sec-Fetch-Site") String fetchSite,
-            @RestHeader("Origin") String origin) {
+            @RestHeader("Origin") String origin, @RestHeader("Accept-Language") String languages) {
         if (!fromOwnPage(fetchSite, origin, origin(config.publicUrl()))) {
             throw new RefusedException(Refusal.FOREIGN_SITE, null);
         }
@@ -83,7 +131,7 @@ public class ReauthPages {
         NewCookie cookie = new NewCookie.Builder(STATE_COOKIE).value(authorization.cookie()).path("/reauth")
                 .httpOnly(true).secure(config.reauth().secureCookie()).sameSite(NewCookie.SameSite.LAX)
                 .maxAge((int) config.reauth().stateLifetime().toSeconds()).build();
-        return Response.ok(Templates.toSignIn(authorization.authorizeUrl())).cookie(cookie).build();
+        return Response.ok(page(Templates.toSignIn(view(languages), authorization.authorizeUrl()), languages)).cookie(cookie).build();
     }
 
     /**
@@ -112,38 +160,32 @@ public class ReauthPages {
 
     @GET
     @Path("/done")
-    public TemplateInstance done() {
-        return Templates.done();
+    public TemplateInstance done(@RestHeader("Accept-Language") String languages) {
+        return page(Templates.done(view(languages)), languages);
     }
 
     @ServerExceptionMapper
-    public Response refused(RefusedException e) {
+    public Response refused(RefusedException e, HttpHeaders headers) {
         Refusal refusal = e.refusal();
+        String languages = headers.getHeaderString(HttpHeaders.ACCEPT_LANGUAGE);
+        PageMessages text = text(languages);
         // Operators watch these: a run of WRONG_ACCOUNT or NYLAS_FAILED means users are stuck.
         metrics.counter("relink.reauth.refusals", "reason", refusal.name()).increment();
         String retry = e.linkToken() == null ? null : "/reauth/" + e.linkToken();
-        String[] text = switch (refusal) {
-            case LINK_INVALID -> new String[] { "This link does not work",
-                    "It may have been copied incompletely. Open the link from the email again, or ask for a new one." };
-            case LINK_EXPIRED -> new String[] { "This link has expired", "Links work for " + links.lifetimeInWords()
-                    + ". Ask for a new one; a reminder email also has a fresh link." };
-            case ALREADY_MIGRATED -> new String[] { "Your mailbox is already reconnected", "There is nothing more to do." };
-            case TOO_MANY_STARTS -> new String[] { "Please wait a moment", "This link was used to start signing in several times in the last minute. Try again in a minute." };
-            case FOREIGN_SITE -> new String[] { "This request did not come from your reconnect page",
-                    "Open the link from your email and press the button there." };
-            case HAND_OVER_IN_PROGRESS -> new String[] { "Your mailbox is being reconnected in another window",
-                    "Finish there, or open the link from your email again in a minute." };
-            case STATE_INVALID -> new String[] { "This sign-in cannot be finished here",
-                    "It was already used, took too long, or was started in another browser. Open the link from your email again." };
-            case SIGN_IN_CANCELLED -> new String[] { "The sign-in was not completed", "You can start again." };
-            case WRONG_ACCOUNT -> new String[] { "You signed in with a different mailbox",
-                    "Start again and sign in with the mailbox the email was sent to." };
-            case NYLAS_FAILED, MICROSOFT_FAILED -> new String[] { "We could not finish reconnecting your mailbox",
-                    "Nothing was changed. Please start again in a few minutes." };
-            case SIGN_IN_NOT_CONFIRMED -> new String[] { "This sign-in could not be confirmed",
-                    "Nothing was changed. Start again from here, in the same browser." };
-            case TEST_LINK -> new String[] { "This link is from a test email",
-                    "The link works. It was sent to try the email out, so it cannot reconnect any mailbox." };
+        String[] words = switch (refusal) {
+            case LINK_INVALID -> new String[] { text.link_invalid_title(), text.link_invalid_text() };
+            case LINK_EXPIRED -> new String[] { text.link_expired_title(), text.link_expired_text(Languages.inWords(links.lifetime(),
+                    text::days, text::hours, text::minutes)) };
+            case ALREADY_MIGRATED -> new String[] { text.already_migrated_title(), text.already_migrated_text() };
+            case TOO_MANY_STARTS -> new String[] { text.too_many_starts_title(), text.too_many_starts_text() };
+            case FOREIGN_SITE -> new String[] { text.foreign_site_title(), text.foreign_site_text() };
+            case HAND_OVER_IN_PROGRESS -> new String[] { text.hand_over_in_progress_title(), text.hand_over_in_progress_text() };
+            case STATE_INVALID -> new String[] { text.state_invalid_title(), text.state_invalid_text() };
+            case SIGN_IN_CANCELLED -> new String[] { text.sign_in_cancelled_title(), text.sign_in_cancelled_text() };
+            case WRONG_ACCOUNT -> new String[] { text.wrong_account_title(), text.wrong_account_text() };
+            case NYLAS_FAILED, MICROSOFT_FAILED -> new String[] { text.failed_title(), text.failed_text() };
+            case SIGN_IN_NOT_CONFIRMED -> new String[] { text.sign_in_not_confirmed_title(), text.sign_in_not_confirmed_text() };
+            case TEST_LINK -> new String[] { text.test_link_title(), text.test_link_text() };
         };
         int status = switch (refusal) {
             case ALREADY_MIGRATED, TEST_LINK -> 200;
@@ -153,7 +195,8 @@ public class ReauthPages {
             case HAND_OVER_IN_PROGRESS -> 409;
             default -> 400;
         };
-        return Response.status(status).type(MediaType.TEXT_HTML_TYPE).entity(Templates.problem(text[0], text[1], retry)).build();
+        return Response.status(status).type(MediaType.TEXT_HTML_TYPE)
+                .entity(page(Templates.problem(view(languages), words[0], words[1], retry), languages)).build();
     }
 
     /**
@@ -171,6 +214,7 @@ public class ReauthPages {
                     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
             response.getHeaders().putSingle("X-Content-Type-Options", "nosniff");
             response.getHeaders().putSingle("Cache-Control", "no-store");
+            response.getHeaders().putSingle("Vary", "Accept-Language");
         }
     }
 

@@ -24,6 +24,8 @@ import io.relink.nylas.NylasCallException;
 import io.relink.nylas.NylasClient;
 import io.relink.nylas.NylasConfig;
 import io.relink.nylas.TokenGrant;
+import io.relink.platform.brand.BrandCheck;
+import io.relink.platform.brand.BrandConfig;
 import io.relink.platform.outbox.Outbox;
 import io.relink.platform.tracing.AccountTraces;
 import io.relink.reauth.config.MicrosoftConfig;
@@ -94,10 +96,12 @@ public class HandOver {
     private final EntityManager entityManager;
 
     HandOver(ReauthConfig config, MicrosoftConfig microsoftConfig, NylasConfig nylasConfig, HostedSignIn hosted, NativeSignIn nativeAuth,
-            LinkTokens links, NylasClient nylas, TokenCipher cipher, Outbox outbox, Clock clock, EntityManager entityManager, AccountTraces traces) {
+            LinkTokens links, NylasClient nylas, TokenCipher cipher, Outbox outbox, Clock clock, EntityManager entityManager, AccountTraces traces,
+            BrandConfig brand) {
         this.config = config;
         this.nylasConfig = nylasConfig;
         // Checked here, at start: a deployment with a setting missing or wrong does not start, and says which.
+        BrandCheck.check(brand, false);
         if (config.reauth().mode() == ReauthConfig.Mode.NATIVE) {
             NativeSignIn.checkSettings(microsoftConfig);
             this.signIn = nativeAuth;
