@@ -179,11 +179,14 @@ class CampaignControlTest {
         await().atMost(WAIT).until(() -> mailsTo(busy) == 24 && mailsTo(others) == 8);
 
         List<Instant> sent = busy.stream().map(u -> initial(u.accountId()).sentAt).sorted().toList();
-        // 120 a minute is 2 a second, with at most one second's worth (2) in the bucket: any second holds at most 4.
-        for (int i = 0; i + 4 < sent.size(); i++) {
-            assertTrue(Duration.between(sent.get(i), sent.get(i + 4)).toMillis() >= 1000,
-                    "five emails to one domain within a second: " + sent.subList(i, i + 5));
+        // 120 a minute is 2 a second, with at most one email in the bucket: any 2 s of claims hold at most 5; the times
+        // recorded are when each exchange ended, which may bunch up by up to a second of SMTP latency: at most 7.
+        for (int i = 0; i + 7 < sent.size(); i++) {
+            assertTrue(Duration.between(sent.get(i), sent.get(i + 7)).toMillis() >= 2000,
+                    "eight emails to one domain within two seconds: " + sent.subList(i, i + 8));
         }
+        assertTrue(Duration.between(sent.get(0), sent.get(sent.size() - 1)).toMillis() >= 9000,
+                "24 emails at 2 a second take more than 9 s: " + sent);
         Instant lastOther = others.stream().map(u -> initial(u.accountId()).sentAt).max(Instant::compareTo).orElseThrow();
         assertTrue(lastOther.isBefore(sent.get(sent.size() - 1)), "the other domains did not wait behind the busy one");
     }
