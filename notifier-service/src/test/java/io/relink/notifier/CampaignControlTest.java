@@ -117,6 +117,39 @@ class CampaignControlTest {
         assertEquals(0.0, gauge("relink_notifier_paused"));
     }
 
+    /**
+     * Paused while sending (one domain's users go out at its 2 a second): sends stop within the poll interval plus the
+     * exchanges in flight, and after the resume every user has exactly one email.
+     */
+    @Test
+    void aPauseTakenMidSendStopsWithinSecondsAndNothingIsLostOrDoubledAfterResume() {
+        List<AccountDetected> users = detect("litware-midsend.example", 20);
+        awaitHeld(users, Notification.HoldReason.AWAITING_APPROVAL);
+        admin().body("{\"domain\": \"litware-midsend.example\"}").post("/api/approvals").then().statusCode(200);
+        await().atMost(WAIT).until(() -> mailsTo(users) >= 4);
+
+        admin().body("{}").post("/api/campaign/pause").then().statusCode(200);
+        int[] seen = { mailsTo(users) };
+        Instant[] lastChange = { Instant.now() };
+        Instant paused = Instant.now();
+        // Stopped: no new email for three seconds (at 2 a second, sending would have gone on); the last one came within
+        // seconds of the pause: a poll interval and the exchanges in flight.
+        await().atMost(WAIT).until(() -> {
+            int now = mailsTo(users);
+            if (now != seen[0]) {
+                seen[0] = now;
+                lastChange[0] = Instant.now();
+            }
+            return Duration.between(lastChange[0], Instant.now()).toSeconds() >= 3;
+        });
+        assertTrue(Duration.between(paused, lastChange[0]).toMillis() <= 5000, "sending stopped " + Duration.between(paused, lastChange[0]));
+        assertTrue(seen[0] < users.size(), "paused mid-send: " + seen[0] + " of " + users.size());
+
+        admin().body("{}").post("/api/campaign/resume").then().statusCode(200);
+        await().atMost(WAIT).until(() -> mailsTo(users) == users.size());
+        assertTrue(users.stream().allMatch(u -> mailsTo(List.of(u)) == 1), "one email each, none lost, none doubled");
+    }
+
     @Test
     void onPremisesDomainsAreHeldUntilIncludedAndAFailedLookupBlocksNobody() {
         sandbox.control("PUT", "/sandbox/tenants", "{\"on_premises\": [\"northwind-onprem.example\"], \"unavailable\": [\"tailspin-flaky.example\"]}");
