@@ -46,6 +46,9 @@ class FaultToleranceTest {
                 .config(Service.SCANNER, "relink.scan.lease", "3s")
                 .config(Service.SCANNER, "relink.scan.heartbeat-interval", "0.5s")
                 .config(Service.NOTIFIER, "relink.notify.poll-interval", "0.2s")
+                // Faults, not pacing, are under test here (CampaignControlTest covers the limits): sending runs unthrottled.
+                .config(Service.NOTIFIER, "relink.notify.rate-per-minute", "0")
+                .config(Service.NOTIFIER, "relink.notify.rate-per-domain-per-minute", "0")
                 .config(Service.NOTIFIER, "relink.notify.retry-backoff", "1s")
                 .config(Service.NOTIFIER, "relink.notify.max-retry-backoff", "2s")
                 .config(Service.NOTIFIER, "relink.notify.sending-lease", "5s")

@@ -36,6 +36,9 @@ class SmtpFaultsTest {
                 .adminKey("smtp-admin-key")
                 .unreliableSmtp()
                 .config(Service.NOTIFIER, "relink.notify.poll-interval", "0.2s")
+                // Faults, not pacing, are under test here (CampaignControlTest covers the limits): sending runs unthrottled.
+                .config(Service.NOTIFIER, "relink.notify.rate-per-minute", "0")
+                .config(Service.NOTIFIER, "relink.notify.rate-per-domain-per-minute", "0")
                 .config(Service.NOTIFIER, "relink.notify.parallel-sends", String.valueOf(PARALLEL_SENDS))
                 .config(Service.NOTIFIER, "relink.notify.retry-backoff", "1s")
                 .config(Service.NOTIFIER, "relink.notify.max-retry-backoff", "2s")
