@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.UUID;
 
 import static io.relink.events.Required.field;
+import static io.relink.events.Required.positive;
 import static io.relink.events.Required.text;
 
 /**
@@ -23,9 +24,7 @@ public record AccountBounced(
         field(occurredAt, "occurredAt");
         text(accountId, "accountId");
         field(kind, "kind");
-        if (attempt < 1) {
-            throw new IllegalArgumentException("field 'attempt' must be at least 1, was " + attempt);
-        }
+        positive(attempt, "attempt");
         text(reply, "reply");
     }
 

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.UUID;
 
 import static io.relink.events.Required.field;
+import static io.relink.events.Required.positive;
 import static io.relink.events.Required.text;
 
 /** The notifier emailed the account's user a re-authentication link. */
@@ -25,9 +26,7 @@ public record AccountNotified(
         field(occurredAt, "occurredAt");
         text(accountId, "accountId");
         field(kind, "kind");
-        if (attempt < 1) {
-            throw new IllegalArgumentException("field 'attempt' must be at least 1, was " + attempt);
-        }
+        positive(attempt, "attempt");
         text(messageId, "messageId");
     }
 

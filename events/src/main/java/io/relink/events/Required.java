@@ -19,6 +19,14 @@ final class Required {
         return value;
     }
 
+    /** A count that starts at 1, such as an email's attempt number. */
+    static int positive(int value, String name) {
+        if (value < 1) {
+            throw new IllegalArgumentException("field '" + name + "' must be at least 1, was " + value);
+        }
+        return value;
+    }
+
     static String text(String value, String name) {
         if (field(value, name).isBlank()) {
             throw new IllegalArgumentException("field '" + name + "' must not be blank");

@@ -83,7 +83,8 @@ public class ReauthPages {
     @Path("/{linkToken}")
     public TemplateInstance link(@PathParam("linkToken") String linkToken, @RestHeader("Accept-Language") String languages) {
         LinkTokens.Claims claims = handOver.open(linkToken);
-        return page(Templates.link(view(languages), claims.email(), "/reauth/" + linkToken), languages);
+        Page view = view(languages);
+        return page(Templates.link(view, claims.email(), "/reauth/" + linkToken), view);
     }
 
     /** The brand's colours, from this origin (the pages' CSP allows no inline style). */
@@ -107,13 +108,9 @@ public class ReauthPages {
                 brand.footer().orElse(null), logo.image().isPresent());
     }
 
-    /** A page in the language Accept-Language chose: its messages, and a Content-Language that says it. */
-    private static TemplateInstance page(TemplateInstance template, String languages) {
-        return template.setLocale(Locale.forLanguageTag(Languages.fromAcceptLanguage(languages)));
-    }
-
-    private static PageMessages text(String languages) {
-        return MessageBundles.get(PageMessages.class, Localized.Literal.of(Languages.fromAcceptLanguage(languages)));
+    /** A page's messages in the language its view chose from Accept-Language. */
+    private static TemplateInstance page(TemplateInstance template, Page view) {
+        return template.setLocale(Locale.forLanguageTag(view.language()));
     }
 
     /**
@@ -131,7 +128,8 @@ public class ReauthPages {
         NewCookie cookie = new NewCookie.Builder(STATE_COOKIE).value(authorization.cookie()).path("/reauth")
                 .httpOnly(true).secure(config.reauth().secureCookie()).sameSite(NewCookie.SameSite.LAX)
                 .maxAge((int) config.reauth().stateLifetime().toSeconds()).build();
-        return Response.ok(page(Templates.toSignIn(view(languages), authorization.authorizeUrl()), languages)).cookie(cookie).build();
+        Page view = view(languages);
+        return Response.ok(page(Templates.toSignIn(view, authorization.authorizeUrl()), view)).cookie(cookie).build();
     }
 
     /**
@@ -161,14 +159,15 @@ public class ReauthPages {
     @GET
     @Path("/done")
     public TemplateInstance done(@RestHeader("Accept-Language") String languages) {
-        return page(Templates.done(view(languages)), languages);
+        Page view = view(languages);
+        return page(Templates.done(view), view);
     }
 
     @ServerExceptionMapper
     public Response refused(RefusedException e, HttpHeaders headers) {
         Refusal refusal = e.refusal();
-        String languages = headers.getHeaderString(HttpHeaders.ACCEPT_LANGUAGE);
-        PageMessages text = text(languages);
+        Page view = view(headers.getHeaderString(HttpHeaders.ACCEPT_LANGUAGE));
+        PageMessages text = MessageBundles.get(PageMessages.class, Localized.Literal.of(view.language()));
         // Operators watch these: a run of WRONG_ACCOUNT or NYLAS_FAILED means users are stuck.
         metrics.counter("relink.reauth.refusals", "reason", refusal.name()).increment();
         String retry = e.linkToken() == null ? null : "/reauth/" + e.linkToken();
@@ -196,7 +195,7 @@ public class ReauthPages {
             default -> 400;
         };
         return Response.status(status).type(MediaType.TEXT_HTML_TYPE)
-                .entity(page(Templates.problem(view(languages), words[0], words[1], retry), languages)).build();
+                .entity(page(Templates.problem(view, words[0], words[1], retry), view)).build();
     }
 
     /**
