@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.client.ClientRequestFilter;
 import jakarta.ws.rs.core.Response;
@@ -40,12 +41,14 @@ public class NylasClient {
     private static final Duration LONGEST_RATE_LIMIT_WAIT = Duration.ofMinutes(5);
 
     private final NylasConfig config;
+    private final List<NylasCallObserver> observers;
     private final NylasApi api;
     /** Basic auth with the client secret as the user name and an empty password. */
     private final String authorization;
 
-    public NylasClient(NylasConfig config) {
+    public NylasClient(NylasConfig config, Instance<NylasCallObserver> observers) {
         this.config = config;
+        this.observers = observers.stream().toList();
         this.authorization = "Basic " + Base64.getEncoder().encodeToString((config.clientSecret() + ":").getBytes(StandardCharsets.UTF_8));
         this.api = QuarkusRestClientBuilder.newBuilder()
                 .baseUri(URI.create(config.baseUrl().replaceAll("/+$", "")))
@@ -112,7 +115,7 @@ public class NylasClient {
     }
 
     /** A code's one redemption: the account's id, address and new access token. */
-    private static TokenGrant grant(String what, Supplier<Response> redemption) {
+    private TokenGrant grant(String what, Supplier<Response> redemption) {
         try (Response response = call(what, redemption)) {
             if (response.getStatus() != 200) {
                 throw new NylasCallException(what + " answered HTTP " + response.getStatus());
@@ -189,12 +192,19 @@ public class NylasClient {
         }
     }
 
-    /** A call that did not get an answer: said by the failure's kind only (its message could quote the request). */
-    private static Response call(String what, Supplier<Response> call) {
+    /**
+     * One call the caller waits on, timed for the observers. One that did not get an answer is said by the failure's
+     * kind only (its message could quote the request).
+     */
+    private Response call(String what, Supplier<Response> call) {
+        long start = System.nanoTime();
         try {
             return call.get();
         } catch (ProcessingException e) {
             throw new NylasCallException(what + " failed: " + cause(e).getClass().getSimpleName());
+        } finally {
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            observers.forEach(o -> o.took(what, took));
         }
     }
 

@@ -1,13 +1,17 @@
 package io.relink.reauth;
 
 import static io.relink.reauth.SignInFlow.callback;
+import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
@@ -26,6 +30,35 @@ class HostedHandOverTest extends HandOverSuite {
     @Override
     int nylasCallsPerSignIn() {
         return 1;
+    }
+
+    /**
+     * With {@code relink.reauth.server-timing} on (as in tests), each answer says how long the service worked and how
+     * long it waited on Nylas: the link page waits on nothing, the callback on the code exchange's added latency.
+     */
+    @Test
+    void everyAnswerSaysItsOwnTimeApartFromTheTimeItWaitedOnNylas() throws Exception {
+        Map<String, Object> account = affected(20);
+        String link = links.issue(Purpose.REAUTH, (String) account.get("id"), (String) account.get("email"));
+        assertEquals(0.0, serverTiming(given().get("/reauth/" + link).header("Server-Timing"), "nylas"), "the link page asks Nylas nothing");
+        SignInFlow.Callback callback = SignInFlow.signIn(sandbox, link, null, "accept");
+        sandbox.control("PUT", "/sandbox/faults", "{\"latencyMillis\": 400}");
+        String timing;
+        try {
+            timing = callback(callback.query(), callback.cookie()).then().statusCode(303).extract().header("Server-Timing");
+        } finally {
+            sandbox.control("PUT", "/sandbox/faults", "{}");
+        }
+        double nylas = serverTiming(timing, "nylas");
+        double app = serverTiming(timing, "app");
+        assertTrue(nylas >= 400, "the exchange waited on the sandbox's 400 ms: " + timing);
+        assertTrue(app > 0 && app < 400, "the service's own part excludes Nylas's: " + timing);
+    }
+
+    private static double serverTiming(String header, String metric) {
+        Matcher m = Pattern.compile("(?:^|,\\s*)" + metric + ";dur=([0-9.]+)").matcher(header == null ? "" : header);
+        assertTrue(m.find(), "Server-Timing has " + metric + ": " + header);
+        return Double.parseDouble(m.group(1));
     }
 
     /**

@@ -91,6 +91,13 @@ public interface ReauthConfig {
         /** The state cookie's Secure flag; off only for plain-http local runs. */
         @WithDefault("true")
         boolean secureCookie();
+
+        /**
+         * A {@code Server-Timing} header on every answer: this service's own time and the time it waited on Nylas,
+         * for the browser's developer tools and for benchmarks. Off by default: it tells anyone how long we took.
+         */
+        @WithDefault("false")
+        boolean serverTiming();
     }
 
     /**
