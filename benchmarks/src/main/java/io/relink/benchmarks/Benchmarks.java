@@ -41,10 +41,25 @@ public final class Benchmarks {
                 System.getProperty("java.version"));
     }
 
-    /** Starts a packaged service as its own JVM and waits until it is ready; its log goes to target/bench-logs. */
+    /**
+     * Starts a packaged service as its own JVM and waits until it is ready; its log and its garbage collection log
+     * ({@link #gcLog}) go to target/bench-logs. With
+     * {@code -Dbench.profile=true} the JVM also records a Java Flight Recording (settings "profile") there, written
+     * when it stops: {@code benchmarks/jfr-hot-methods} summarises one.
+     */
     static ServiceProcess start(String module, int port, List<String> jvmOptions, Map<String, String> config) {
-        Path log = Path.of(System.getProperty("relink.root", "."), "benchmarks", "target", "bench-logs", module + ".log");
-        return ServiceProcess.of(module, port, jvmOptions, config, log).start();
+        Path logs = Path.of(System.getProperty("relink.root", "."), "benchmarks", "target", "bench-logs");
+        List<String> options = new java.util.ArrayList<>(jvmOptions);
+        options.add("-Xlog:gc:file=" + gcLog(module));
+        if (Boolean.getBoolean("bench.profile")) {
+            options.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + logs.resolve(module + ".jfr").toAbsolutePath());
+        }
+        return ServiceProcess.of(module, port, options, config, logs.resolve(module + ".log")).start();
+    }
+
+    /** Where {@link #start} has the service's JVM log its garbage collections (see {@link GcLog}). */
+    static Path gcLog(String module) {
+        return Path.of(System.getProperty("relink.root", "."), "benchmarks", "target", "bench-logs", module + "-gc.log").toAbsolutePath();
     }
 
     interface Benchmark {

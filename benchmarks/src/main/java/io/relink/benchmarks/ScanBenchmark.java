@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.relink.devstack.RelinkSystem.Service;
 import io.relink.devstack.ServiceProcess;
 import io.relink.devstack.KafkaBroker;
+import io.relink.devstack.KafkaBrokerProcess;
 import io.relink.devstack.PostgresServer;
 import io.relink.devstack.PostgresServer.Database;
 import io.relink.devstack.SandboxProcess;
@@ -28,7 +29,7 @@ import io.relink.events.Topics;
 /**
  * Accounts per second of a full scan by the packaged scanner (its own JVM, real Kafka and PostgreSQL) against
  * the sandbox at 20 ms per request, beside the seed script's method measured in the same run: one request at a
- * time, 50 accounts per page. Also the scanner's peak heap during the scan.
+ * time, 50 accounts per page. Also the heap the scanner keeps, its CPU per account and that of the stand-ins.
  */
 final class ScanBenchmark implements Benchmarks.Benchmark {
     private static final String ADMIN_KEY = "bench-admin-key";
@@ -38,6 +39,7 @@ final class ScanBenchmark implements Benchmarks.Benchmark {
     private static final Pattern ACCOUNTS_SEEN = Pattern.compile("\"accountsSeen\":(\\d+)");
     private static final Pattern AFFECTED = Pattern.compile("\"affected\":(\\d+)");
     private static final Pattern DURATION = Pattern.compile("\"durationSeconds\":([0-9.]+)");
+    private static final Pattern RETRIES = Pattern.compile("\"retries\":(\\d+)");
     private static final Pattern PAGES_READ = Pattern.compile("\"pagesRead\":(\\d+)");
     private static final Pattern STORE_COUNT = Pattern.compile("^relink_scan_store_seconds_count(?:\\{[^}]*})? ([0-9.eE+]+)", Pattern.MULTILINE);
     private static final Pattern STORE_SUM = Pattern.compile("^relink_scan_store_seconds_sum(?:\\{[^}]*})? ([0-9.eE+]+)", Pattern.MULTILINE);
@@ -46,28 +48,38 @@ final class ScanBenchmark implements Benchmarks.Benchmark {
     private final List<Integer> sizes;
     private final int latencyMillis;
     private final int sequentialSample;
+    /** The scanner's request ceiling ({@code relink.scan.max-requests-per-second}); its default unless set. */
+    private final int requestsPerSecond;
+    private final List<Double> peakHeaps = new ArrayList<>();
 
     ScanBenchmark() {
         this.sizes = List.of(System.getProperty("bench.scan.accounts", "100000").split(",")).stream().map(String::trim).map(Integer::parseInt).toList();
         this.latencyMillis = Integer.getInteger("bench.scan.latency-ms", 20);
         this.sequentialSample = Integer.getInteger("bench.scan.sequential-sample", 20_000);
+        this.requestsPerSecond = Integer.getInteger("bench.scan.requests-per-second", 400);
     }
 
     @Override
     public Table run() throws Exception {
-        Table table = new Table("scan: sandbox at " + latencyMillis + " ms per request; scanner with its default settings, "
-                + String.join(" ", Service.SCANNER.jvmOptions()));
+        Table table = new Table("scan: sandbox at " + latencyMillis + " ms per request; scanner freshly started for each size, "
+                + requestsPerSecond + " requests/s at most, otherwise its default settings, " + String.join(" ", Service.SCANNER.jvmOptions()));
         Path work = Files.createTempDirectory("relink-bench-scan");
-        try (KafkaBroker kafka = KafkaBroker.process(work.resolve("kafka")).start()) {
+        KafkaBrokerProcess kafka = KafkaBroker.process(work.resolve("kafka"));
+        try (kafka) {
+            kafka.start();
             kafka.createTopics(Topics.all());
             for (int accounts : sizes) {
                 measure(accounts, kafka, table);
+            }
+            if (peakHeaps.size() > 1) {
+                table.row("heap kept, largest scan against smallest", String.format("%+.0f MiB", peakHeaps.get(peakHeaps.size() - 1) - peakHeaps.get(0)),
+                        "after garbage collection; flat: the scanner keeps only the pages in flight, whatever the list's length");
             }
         }
         return table;
     }
 
-    private void measure(int accounts, KafkaBroker kafka, Table table) throws Exception {
+    private void measure(int accounts, KafkaBrokerProcess kafka, Table table) throws Exception {
         try (SandboxProcess sandbox = new SandboxProcess(Map.of("relink.sandbox.accounts", String.valueOf(accounts),
                 "relink.sandbox.max-limit", "1000", "relink.sandbox.faults.latency", latencyMillis + "ms")).start();
                 Database db = PostgresServer.fromSettings().createTemporary("relink_bench_scanner")) {
@@ -80,14 +92,16 @@ final class ScanBenchmark implements Benchmarks.Benchmark {
                     "relink.nylas.base-url", sandbox.baseUrl(),
                     "relink.nylas.client-id", SandboxProcess.CLIENT_ID,
                     "relink.nylas.client-secret", SandboxProcess.CLIENT_SECRET,
-                    "relink.admin.api-key", ADMIN_KEY);
+                    "relink.admin.api-key", ADMIN_KEY,
+                    "relink.scan.max-requests-per-second", String.valueOf(requestsPerSecond));
             try (ServiceProcess scanner = Benchmarks.start("scanner-service", 18081, Service.SCANNER.jvmOptions(), config)) {
+                CpuMeter cpu = new CpuMeter().add("scanner", scanner::cpuTime).byThread("scanner", scanner.pid()).add("Nylas sandbox", sandbox::cpuTime).add("Kafka", kafka::cpuTime)
+                        .withPostgres().withHarness("benchmark JVM").start();
+                GcLog gc = new GcLog(Benchmarks.gcLog("scanner-service")).mark();
                 String started = scanner.call("POST", "/api/scans", ADMIN_KEY);
                 String id = first(ID, started);
-                double peakHeap = 0;
                 String view;
                 do {
-                    peakHeap = Math.max(peakHeap, scanner.heapUsedMiB());
                     view = scanner.call("GET", "/api/scans/" + id, ADMIN_KEY);
                     if ("RUNNING".equals(first(STATUS, view))) {
                         scanner.pause(250); // one look at the scan every quarter second
@@ -103,16 +117,26 @@ final class ScanBenchmark implements Benchmarks.Benchmark {
                 double storeCount = Double.parseDouble(first(STORE_COUNT, metrics));
                 double storeSeconds = Double.parseDouble(first(STORE_SUM, metrics));
                 double rate = seen / seconds;
+                long pages = Long.parseLong(first(PAGES_READ, view));
+                long requests = pages + Long.parseLong(first(RETRIES, view));
+                double requestRate = requests / seconds;
+                double peakHeap = gc.maxAfterCollectionMiB();
+                peakHeaps.add(peakHeap);
                 String label = String.format("%,d accounts", accounts);
                 table.row(label + ": scanner", String.format("%,.0f accounts/s", rate),
                         String.format("%.1f s for %,d accounts, %s affected", seconds, seen, first(AFFECTED, view)))
+                        .row(label + ": request rate", String.format("%.1f%% of the ceiling", 100 * requestRate / requestsPerSecond),
+                                String.format("%,d requests in %.1f s: %.0f/s against %d/s; pages of 100 that overlap by 10", requests, seconds,
+                                        requestRate, requestsPerSecond))
                         .row(label + ": sequential, page 50", String.format("%,.0f accounts/s", sequential),
                                 String.format("the seed script's loop, over the first %,d accounts", Math.min(accounts, sequentialSample)))
                         .row(label + ": speed-up", String.format("%.1f x", rate / sequential), "")
-                        .row(label + ": scanner peak heap", String.format("%.0f MiB", peakHeap), "heap in use, sampled during the scan")
+                        .row(label + ": scanner heap kept", String.format("%.0f MiB", peakHeap),
+                                String.format("the most any of its %d garbage collections during the scan left in use", gc.collections()))
                         .row(label + ": storing", String.format("%.0f%% of the scan", 100 * storeSeconds / seconds),
                                 String.format("%,.0f transactions, %.1f ms and %.1f pages each", storeCount, 1000 * storeSeconds / storeCount,
-                                        Long.parseLong(first(PAGES_READ, view)) / storeCount));
+                                        pages / storeCount));
+                cpu.rows(table, seen, "account");
             }
         }
     }

@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -76,6 +77,14 @@ public final class KafkaBrokerProcess extends KafkaBroker {
     @Override
     public synchronized boolean isRunning() {
         return process != null && process.isAlive();
+    }
+
+    /**
+     * CPU time the running process has used so far, all threads, user and system, by the operating system's count;
+     * zero when it is not running.
+     */
+    public synchronized Duration cpuTime() {
+        return process == null ? Duration.ZERO : process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
     }
 
     public synchronized long pid() {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -41,6 +42,11 @@ public final class SandboxProcess implements AutoCloseable {
     public SandboxProcess start() {
         process.start();
         return this;
+    }
+
+    /** CPU time the sandbox's process has used so far (see {@link ServiceProcess#cpuTime()}). */
+    public Duration cpuTime() {
+        return process.cpuTime();
     }
 
     public String baseUrl() {

@@ -145,6 +145,21 @@ public final class ServiceProcess implements AutoCloseable {
         return process != null && process.isAlive();
     }
 
+    /**
+     * CPU time the running process has used so far, all threads, user and system, by the operating system's count;
+     * zero when it is not running.
+     */
+    public synchronized long pid() {
+        if (process == null) {
+            throw new IllegalStateException(module + " is not running");
+        }
+        return process.pid();
+    }
+
+    public synchronized Duration cpuTime() {
+        return process == null ? Duration.ZERO : process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
+    }
+
     public String module() {
         return module;
     }
