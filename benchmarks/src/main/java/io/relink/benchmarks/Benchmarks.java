@@ -14,12 +14,22 @@ public final class Benchmarks {
     }
 
     public static void main(String[] args) throws Exception {
+        // bench.set: the settings Maven has no property of its own for ("bench.handover.seconds=10 bench.scan.latency-ms=40").
+        for (String setting : System.getProperty("bench.set", "none").trim().split("\\s+")) {
+            if (!setting.equals("none") && !setting.isEmpty()) {
+                String[] pair = setting.split("=", 2);
+                if (pair.length != 2 || !pair[0].startsWith("bench.")) {
+                    throw new IllegalArgumentException("bench.set takes bench.<name>=<value> pairs, not '" + setting + "'");
+                }
+                System.setProperty(pair[0], pair[1]);
+            }
+        }
         Map<String, Benchmark> known = new LinkedHashMap<>();
         known.put("sandbox", new SandboxBenchmark());
         known.put("scan", new ScanBenchmark());
         known.put("pipeline", new PipelineBenchmark());
         known.put("campaign", new CampaignBenchmark());
-        known.put("callback", new CallbackBenchmark());
+        known.put("handover", new HandOverBenchmark());
         known.put("smtp-faults", new SmtpFaultsBenchmark());
         String run = System.getProperty("bench.run", "all");
         List<String> chosen = "all".equals(run) ? List.copyOf(known.keySet()) : List.of(run.split(","));

@@ -31,6 +31,10 @@ public final class HotMethods {
             new String[] { "sun.security", "JDK security (TLS, signatures)" }, new String[] { "java.util.regex", "regular expressions" },
             new String[] { "io.relink", "Relink's own code (anywhere on the stack)" });
 
+    /** At the bottom of every Quarkus worker's stack: not work of that library. */
+    private static final List<String> THREAD_PLUMBING = List.of("io.netty.util.concurrent.FastThreadLocalRunnable",
+            "io.netty.util.internal.ThreadExecutorMap", "org.jboss.threads");
+
     private HotMethods() {
     }
 
@@ -59,6 +63,9 @@ public final class HotMethods {
                 Set<String> seenOwn = new HashSet<>();
                 for (RecordedFrame frame : frames) {
                     String type = frame.getMethod().getType().getName();
+                    if (THREAD_PLUMBING.stream().anyMatch(type::startsWith)) {
+                        continue;
+                    }
                     for (String[] library : LIBRARIES) {
                         if (type.startsWith(library[0]) && seenLibraries.add(library[1])) {
                             libraries.merge(library[1], 1, Integer::sum);
