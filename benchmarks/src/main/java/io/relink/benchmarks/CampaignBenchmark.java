@@ -43,7 +43,7 @@ final class CampaignBenchmark implements Benchmarks.Benchmark {
             try (ServiceProcess notifier = Benchmarks.start("notifier-service", 18082, Service.NOTIFIER.jvmOptions(), config);
                     TopicClient client = new TopicClient(kafka.bootstrapServers())) {
                 long t0 = System.nanoTime();
-                PipelineBenchmark.publish(client, events, i -> "tenant" + (i % 8) + ".example");
+                PipelineBenchmark.publish(client, 0, events, i -> "tenant" + (i % 8) + ".example");
                 waitFor(() -> awaiting(notifier) == events, t0, "every user held for approval");
                 double held = seconds(t0);
                 long sentBeforeApproval = PipelineBenchmark.sent(notifier);

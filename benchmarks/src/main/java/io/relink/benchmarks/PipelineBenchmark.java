@@ -1,5 +1,7 @@
 package io.relink.benchmarks;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -15,6 +17,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import io.relink.devstack.RelinkSystem.Service;
 import io.relink.devstack.ServiceProcess;
 import io.relink.devstack.KafkaBroker;
+import io.relink.devstack.KafkaBrokerProcess;
 import io.relink.devstack.MailServer;
 import io.relink.devstack.PostgresServer;
 import io.relink.devstack.PostgresServer.Database;
@@ -30,6 +33,8 @@ import io.relink.events.Topics;
  */
 final class PipelineBenchmark implements Benchmarks.Benchmark {
     private final int events = Integer.getInteger("bench.pipeline.events", 10_000);
+    /** Emails sent before the measured run: the JIT compiles a fresh notifier's hot paths (tens of seconds of CPU) meanwhile. */
+    private final int warmUp = Integer.getInteger("bench.pipeline.warm-up", 3_000);
 
     private static final Pattern SENT = Pattern.compile("^relink_notifier_emails_sent_total(?:\\{[^}]*})? ([0-9.eE+]+)", Pattern.MULTILINE);
 
@@ -68,10 +73,10 @@ final class PipelineBenchmark implements Benchmarks.Benchmark {
         return config;
     }
 
-    /** {@code events} AccountDetected ({@code bench-<i>}, {@code user<i>@<domain(i)>}), published and flushed. */
-    static void publish(TopicClient client, int events, java.util.function.IntFunction<String> domain) {
+    /** AccountDetected for accounts {@code from} to {@code to - 1} ({@code bench-<i>}, {@code user<i>@<domain(i)>}), published and flushed. */
+    static void publish(TopicClient client, int from, int to, java.util.function.IntFunction<String> domain) {
         UUID scan = UUID.randomUUID();
-        for (int i = 0; i < events; i++) {
+        for (int i = from; i < to; i++) {
             AccountDetected event = AccountDetected.of(Instant.now(), "bench-" + i, "user" + i + "@" + domain.apply(i), "eas", "running", "paid", scan);
             RecordHeaders headers = new RecordHeaders();
             CloudEventHeaders.write(headers, event, "/relink/bench");
@@ -80,35 +85,88 @@ final class PipelineBenchmark implements Benchmarks.Benchmark {
         client.flush();
     }
 
+    /** A message as DATA carries it: CRLF line ends, a dot doubled at the start of a line. */
+    private static String dotStuffed(String message) {
+        return message.replace("\r\n", "\n").replace("\n", "\r\n").replace("\r\n.", "\r\n..");
+    }
+
+    /**
+     * The statistics a production database would have: autovacuum analyzes a table that grew by a tenth within a
+     * minute, and the new statistics replace query plans made while the tables were empty (which scan them whole).
+     * Where autovacuum is off, as on some development machines, the benchmark analyzes once after the warm-up instead.
+     */
+    static String analyzeUnlessAutovacuum(Database db) throws java.sql.SQLException {
+        try (java.sql.Connection connection = db.connect(); java.sql.Statement statement = connection.createStatement()) {
+            try (java.sql.ResultSet rs = statement.executeQuery("SHOW autovacuum")) {
+                rs.next();
+                if (rs.getString(1).equals("on")) {
+                    return "autovacuum";
+                }
+            }
+            statement.execute("ANALYZE");
+            return "ANALYZE";
+        }
+    }
+
+    /** Waits until the notifier counts {@code count} emails sent. */
+    private static void awaitSent(ServiceProcess notifier, int count) throws InterruptedException {
+        long t0 = System.nanoTime();
+        // Progress from the notifier's own counter: asking GreenMail for its thousands of messages every poll would
+        // load the two cores it shares with the notifier and measure the harness instead.
+        while (sent(notifier) < count) {
+            if ((System.nanoTime() - t0) / 1e9 > 900) {
+                throw new IllegalStateException("only " + sent(notifier) + " of " + count + " emails sent after 15 minutes");
+            }
+            notifier.pause(200);
+        }
+    }
+
     @Override
     public Table run() throws Exception {
         Path work = Files.createTempDirectory("relink-bench-pipeline");
-        try (KafkaBroker kafka = KafkaBroker.process(work.resolve("kafka")).start();
-                MailServer mail = new MailServer().start();
+        KafkaBrokerProcess kafka = KafkaBroker.process(work.resolve("kafka"));
+        try (kafka; MailServer mail = new MailServer().start();
                 Database db = PostgresServer.fromSettings().createTemporary("relink_bench_notifier")) {
+            kafka.start();
             kafka.createTopics(Topics.all());
             Map<String, String> config = notifierConfig(kafka, db, mail, Map.of("relink.notify.approval", "auto"));
             try (ServiceProcess notifier = Benchmarks.start("notifier-service", 18082, Service.NOTIFIER.jvmOptions(), config);
                     TopicClient client = new TopicClient(kafka.bootstrapServers())) {
+                long warmUpStart = System.nanoTime();
+                publish(client, 0, warmUp, i -> "contoso.example");
+                awaitSent(notifier, warmUp);
+                double warmUpSeconds = (System.nanoTime() - warmUpStart) / 1e9;
+                String statistics = analyzeUnlessAutovacuum(db);
+                CpuMeter cpu = new CpuMeter().add("notifier", notifier::cpuTime).byThread("notifier", notifier.pid()).add("Kafka", kafka::cpuTime)
+                        .withPostgres().withHarness("benchmark JVM (producer, SMTP server)").start();
                 long t0 = System.nanoTime();
-                publish(client, events, i -> "contoso.example");
+                publish(client, warmUp, warmUp + events, i -> "contoso.example");
                 double published = (System.nanoTime() - t0) / 1e9;
-                // Progress from the notifier's own counter: asking GreenMail for its 10,000 messages every poll would
-                // load the two cores it shares with the notifier and measure the harness instead.
-                while (sent(notifier) < events) {
-                    if ((System.nanoTime() - t0) / 1e9 > 900) {
-                        throw new IllegalStateException("only " + sent(notifier) + " emails sent after 15 minutes");
-                    }
-                    notifier.pause(500);
-                }
+                awaitSent(notifier, warmUp + events);
                 double seconds = (System.nanoTime() - t0) / 1e9;
-                if (!mail.awaitMessages(events, 60_000)) {
-                    throw new IllegalStateException("the notifier counted " + events + " sent but the SMTP server holds " + mail.receivedMessages().size());
+                if (!mail.awaitMessages(warmUp + events, 60_000)) {
+                    throw new IllegalStateException("the notifier counted " + (warmUp + events) + " sent but the SMTP server holds " + mail.receivedMessages().size());
                 }
-                return new Table("pipeline: " + String.format("%,d", events) + " AccountDetected to emails, notifier -Xmx256m, rate limit off, 32 sends in flight")
-                        .row("emails delivered", String.format("%,d", mail.receivedMessages().size()), "")
+                Table table = new Table("pipeline: " + String.format("%,d", events) + " AccountDetected to emails, notifier warmed up, "
+                        + String.join(" ", Service.NOTIFIER.jvmOptions()) + ", rate limits off, " + config.get("relink.notify.parallel-sends") + " sends in flight")
+                        .row("emails delivered", String.format("%,d", mail.receivedMessages().size() - warmUp), String.format("after %,d to warm up", warmUp))
                         .row("throughput", String.format("%,.0f emails/s", events / seconds), String.format("%.1f s from the first event to the last email", seconds))
+                        .row("throughput of the freshly started notifier", String.format("%,.0f emails/s", warmUp / warmUpSeconds),
+                                String.format("its first %,d emails, while the JIT compiles", warmUp))
+                        .row("table statistics", statistics, statistics.equals("ANALYZE")
+                                ? "autovacuum is off on this PostgreSQL: analyzed once after the warm-up, as autovacuum would have" : "kept by autovacuum")
                         .row("events published", String.format("%.1f s", published), "acks=all, idempotent producer");
+                cpu.rows(table, events, "email");
+                // The same message, as many times, straight to a fresh server of the same kind: what it could take.
+                ByteArrayOutputStream raw = new ByteArrayOutputStream();
+                mail.receivedMessages().get(0).writeTo(raw);
+                int connections = Integer.parseInt(config.get("relink.notify.parallel-sends"));
+                try (MailServer fresh = new MailServer().start()) {
+                    double ceiling = SmtpCeiling.messagesPerSecond(fresh.host(), fresh.port(), connections, events, dotStuffed(raw.toString(StandardCharsets.UTF_8)));
+                    table.row("SMTP server's own ceiling", String.format("%,.0f emails/s", ceiling), String.format(
+                            "the same %,d-byte message %,d times over %d connections from a bare client in this JVM", raw.size(), events, connections));
+                }
+                return table;
             }
         }
     }

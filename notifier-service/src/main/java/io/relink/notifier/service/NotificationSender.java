@@ -11,7 +11,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import org.jboss.logging.Logger;
@@ -26,7 +25,6 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import io.relink.notifier.client.SmtpClient;
 import io.relink.notifier.config.NotifyConfig;
-import io.relink.notifier.model.EmailDomain;
 import io.relink.notifier.model.Notification;
 import io.relink.notifier.model.Notification.Status;
 import io.relink.notifier.model.Recipient;
@@ -100,9 +98,9 @@ public class NotificationSender {
 
     /**
      * Claims due emails for the free sending slots ({@code parallel-sends} less those in flight) and starts them,
-     * until no slot is free or nothing is due. It never waits for a send: each one that ends frees its slot and calls
-     * this again, so a stalled exchange holds only its own slot, for its own deadline. One filler at a time; the poll
-     * catches a slot freed while another thread was filling.
+     * until no slot is free or nothing is due. It never waits for a send: sends that end free their slots and call
+     * this again ({@link #sendEnded}), so a stalled exchange holds only its own slot, for its own deadline. One filler
+     * at a time; the poll catches slots freed while another thread was filling.
      */
     @Scheduled(every = "${relink.notify.poll-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
@@ -119,11 +117,22 @@ public class NotificationSender {
                 }
                 for (Claimed c : claim.sends()) {
                     inFlight.put(c.notification().id, System.nanoTime());
-                    send(c).subscribe().with(done -> fill(), failure -> fill());
+                    send(c).subscribe().with(done -> sendEnded(), failure -> sendEnded());
                 }
             }
         } finally {
             filling.set(false);
+        }
+    }
+
+    /**
+     * Refills once a quarter of the slots are free, not at every freed slot: a claim is a transaction around a query
+     * over the due emails, and claiming one email at a time cost more of the notifier's CPU than sending it (a third
+     * of its profile at 200 emails a second). The other slots stay busy meanwhile, and the poll fills any remainder.
+     */
+    private void sendEnded() {
+        if (config.parallelSends() - inFlight.size() >= Math.max(1, config.parallelSends() / 4)) {
+            fill();
         }
     }
 
@@ -245,20 +254,31 @@ public class NotificationSender {
             if (chosen.isEmpty()) {
                 return new Claim(List.of(), held);
             }
-            List<Notification> notifications = Notification.list("id in ?1 order by dueAt", chosen);
-            Map<String, Recipient> recipients = Recipient.<Recipient>list("accountId in ?1",
-                    notifications.stream().map(n -> n.accountId).distinct().toList())
-                    .stream().collect(Collectors.toMap(r -> r.accountId, Function.identity()));
-            Map<String, String> languages = new java.util.HashMap<>();
-            EmailDomain.<EmailDomain>list("domain in ?1 and locale is not null", recipients.values().stream().map(r -> r.domain).distinct().toList())
-                    .forEach(d -> languages.put(d.domain, d.locale));
-            return new Claim(notifications.stream().map(n -> {
+            // One statement marks them SENDING and answers what sending needs. Loading them as entities took three
+            // queries with list parameters, which Hibernate translates anew at each call: a quarter of the notifier's CPU.
+            @SuppressWarnings("unchecked")
+            List<Object[]> rows = entityManager.createNativeQuery("WITH claimed AS (UPDATE notification SET status = 'SENDING', sending_since = :now,"
+                    + " tries = tries + 1 WHERE id = ANY(CAST(:ids AS UUID[])) RETURNING id, account_id, kind, attempt, tries, trace_parent, due_at)"
+                    + " SELECT c.id, c.account_id, c.kind, c.attempt, c.tries, c.trace_parent, c.due_at, r.email, r.domain, d.locale FROM claimed c"
+                    + " JOIN recipient r ON r.account_id = c.account_id LEFT JOIN email_domain d ON d.domain = r.domain")
+                    .setParameter("now", now).setParameter("ids", SqlArrays.text(chosen.stream().map(UUID::toString).toList())).getResultList();
+            return new Claim(rows.stream().map(row -> {
+                Notification n = new Notification(); // what was claimed, for composing and recording; not managed
+                n.id = (UUID) row[0];
+                n.accountId = (String) row[1];
+                n.kind = Notification.Kind.valueOf((String) row[2]);
+                n.attempt = ((Number) row[3]).intValue();
+                n.tries = ((Number) row[4]).intValue();
+                n.traceParent = (String) row[5];
+                n.dueAt = instant(row[6]);
                 n.status = Status.SENDING;
                 n.sendingSince = now;
-                n.tries++;
-                Recipient recipient = recipients.get(n.accountId);
-                return new Claimed(n, recipient, languages.get(recipient.domain), "<" + n.id + "." + n.tries + "@" + messageIdDomain + ">");
-            }).toList(), held);
+                Recipient recipient = new Recipient();
+                recipient.accountId = n.accountId;
+                recipient.email = (String) row[7];
+                recipient.domain = (String) row[8];
+                return new Claimed(n, recipient, (String) row[9], "<" + n.id + "." + n.tries + "@" + messageIdDomain + ">");
+            }).sorted(java.util.Comparator.comparing((Claimed c) -> c.notification().dueAt)).toList(), held);
         });
     }
 
@@ -283,6 +303,11 @@ public class NotificationSender {
             givenUp.set(Notification.count("status", Status.FAILED));
             paused.set(campaign.paused());
         });
+    }
+
+    /** A timestamp column as the driver answers it in a native query. */
+    private static Instant instant(Object value) {
+        return value instanceof java.time.OffsetDateTime at ? at.toInstant() : value instanceof java.sql.Timestamp t ? t.toInstant() : (Instant) value;
     }
 
     private double oldestSendingAgeSeconds() {
