@@ -7,6 +7,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -26,6 +28,7 @@ import io.quarkus.scheduler.Scheduled;
 import io.relink.notifier.client.SmtpClient;
 import io.relink.notifier.config.NotifyConfig;
 import io.relink.notifier.model.Notification;
+import io.relink.notifier.model.Notification.HoldReason;
 import io.relink.notifier.model.Notification.Status;
 import io.relink.notifier.model.Recipient;
 import io.relink.platform.tracing.AccountTraces;
@@ -231,6 +234,15 @@ public class NotificationSender {
             if (due.isEmpty()) {
                 return Claim.NONE;
             }
+            // Emails of a domain being classified are held only if it still is, read under a share lock on its row: the
+            // classifier changes that row and releases the domain's held emails in one transaction, so an email held
+            // here after that release would wait for good. One classified meanwhile is claimed at the next fill.
+            Set<String> classifying = due.stream().filter(row -> HoldReason.CLASSIFYING.name().equals(row[2])).map(row -> (String) row[1])
+                    .collect(Collectors.toCollection(TreeSet::new));
+            @SuppressWarnings("unchecked")
+            Set<String> stillClassifying = classifying.isEmpty() ? Set.of() : Set.copyOf(entityManager.createNativeQuery("SELECT domain FROM email_domain"
+                    + " WHERE domain = ANY(CAST(:domains AS TEXT[])) AND classification = 'PENDING' ORDER BY domain FOR SHARE")
+                    .setParameter("domains", SqlArrays.text(classifying)).getResultList());
             int held = 0;
             Map<String, Integer> allowance = rates.domainAllowance(due.stream().filter(row -> row[2] == null).map(row -> (String) row[1])
                     .collect(Collectors.toSet()), now);
@@ -239,8 +251,11 @@ public class NotificationSender {
             for (Object[] row : due) {
                 UUID id = (UUID) row[0];
                 if (row[2] != null) {
+                    if (HoldReason.CLASSIFYING.name().equals(row[2]) && !stillClassifying.contains((String) row[1])) {
+                        continue;
+                    }
                     Notification.update("status = ?1, heldReason = ?2 where id = ?3", Status.HELD,
-                            Notification.HoldReason.valueOf((String) row[2]), id);
+                            HoldReason.valueOf((String) row[2]), id);
                     held++;
                     continue;
                 }
