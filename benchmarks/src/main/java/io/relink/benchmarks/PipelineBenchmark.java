@@ -90,24 +90,6 @@ final class PipelineBenchmark implements Benchmarks.Benchmark {
         return message.replace("\r\n", "\n").replace("\n", "\r\n").replace("\r\n.", "\r\n..");
     }
 
-    /**
-     * The statistics a production database would have: autovacuum analyzes a table that grew by a tenth within a
-     * minute, and the new statistics replace query plans made while the tables were empty (which scan them whole).
-     * Where autovacuum is off, as on some development machines, the benchmark analyzes once after the warm-up instead.
-     */
-    static String analyzeUnlessAutovacuum(Database db) throws java.sql.SQLException {
-        try (java.sql.Connection connection = db.connect(); java.sql.Statement statement = connection.createStatement()) {
-            try (java.sql.ResultSet rs = statement.executeQuery("SHOW autovacuum")) {
-                rs.next();
-                if (rs.getString(1).equals("on")) {
-                    return "autovacuum";
-                }
-            }
-            statement.execute("ANALYZE");
-            return "ANALYZE";
-        }
-    }
-
     /** Waits until the notifier counts {@code count} emails sent. */
     private static void awaitSent(ServiceProcess notifier, int count) throws InterruptedException {
         long t0 = System.nanoTime();
@@ -136,7 +118,6 @@ final class PipelineBenchmark implements Benchmarks.Benchmark {
                 publish(client, 0, warmUp, i -> "contoso.example");
                 awaitSent(notifier, warmUp);
                 double warmUpSeconds = (System.nanoTime() - warmUpStart) / 1e9;
-                String statistics = analyzeUnlessAutovacuum(db);
                 CpuMeter cpu = new CpuMeter().add("notifier", notifier::cpuTime).byThread("notifier", notifier.pid()).add("Kafka", kafka::cpuTime)
                         .withPostgres().withHarness("benchmark JVM (producer, SMTP server)").start();
                 long t0 = System.nanoTime();
@@ -153,8 +134,6 @@ final class PipelineBenchmark implements Benchmarks.Benchmark {
                         .row("throughput", String.format("%,.0f emails/s", events / seconds), String.format("%.1f s from the first event to the last email", seconds))
                         .row("throughput of the freshly started notifier", String.format("%,.0f emails/s", warmUp / warmUpSeconds),
                                 String.format("its first %,d emails, while the JIT compiles", warmUp))
-                        .row("table statistics", statistics, statistics.equals("ANALYZE")
-                                ? "autovacuum is off on this PostgreSQL: analyzed once after the warm-up, as autovacuum would have" : "kept by autovacuum")
                         .row("events published", String.format("%.1f s", published), "acks=all, idempotent producer");
                 cpu.rows(table, events, "email");
                 // The same message, as many times, straight to a fresh server of the same kind: what it could take.
