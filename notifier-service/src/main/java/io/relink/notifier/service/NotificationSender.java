@@ -271,6 +271,10 @@ public class NotificationSender {
             }
             // One statement marks them SENDING and answers what sending needs. Loading them as entities took three
             // queries with list parameters, which Hibernate translates anew at each call: a quarter of the notifier's CPU.
+            // Planned with its values: a plan cached while the tables were empty scans them whole for good (15 ms of the
+            // database's CPU a claim at 13,000 rows where autovacuum is late or off). This statement only: the others
+            // keep their cached plans, which cost no planning at each claim.
+            entityManager.createNativeQuery("SET LOCAL plan_cache_mode = force_custom_plan").executeUpdate();
             @SuppressWarnings("unchecked")
             List<Object[]> rows = entityManager.createNativeQuery("WITH claimed AS (UPDATE notification SET status = 'SENDING', sending_since = :now,"
                     + " tries = tries + 1 WHERE id = ANY(CAST(:ids AS UUID[])) RETURNING id, account_id, kind, attempt, tries, trace_parent, due_at)"
