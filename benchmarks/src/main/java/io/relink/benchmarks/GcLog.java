@@ -35,16 +35,26 @@ final class GcLog {
         return lines().subList(from, lines().size()).stream().filter(l -> PAUSE.matcher(l).find()).count();
     }
 
-    /** The most heap any collection since the mark left in use, in MiB; 0 if there was none. */
-    double maxAfterCollectionMiB() {
-        double max = 0;
+    /**
+     * The heap the collections since the mark left in use, in MiB, at the given percentile (0.5: the median, 1: the
+     * most); 0 if there was none. A young collection leaves the old generation's garbage in place until a concurrent
+     * cycle clears it, so the most grows with a run's length; the median is what the service keeps.
+     */
+    double afterCollectionMiB(double percentile) {
+        return afterCollectionMiB(percentile, 0, 1);
+    }
+
+    /** The same over a stretch of the collections since the mark, {@code from} and {@code to} as fractions of their number. */
+    double afterCollectionMiB(double percentile, double fromFraction, double toFraction) {
+        List<Double> after = new java.util.ArrayList<>();
         for (String line : lines().subList(from, lines().size())) {
             Matcher m = PAUSE.matcher(line);
             if (m.find()) {
-                max = Math.max(max, mib(m.group(3), m.group(4)));
+                after.add(mib(m.group(3), m.group(4)));
             }
         }
-        return max;
+        List<Double> stretch = after.subList((int) (after.size() * fromFraction), (int) Math.ceil(after.size() * toFraction));
+        return stretch.isEmpty() ? 0 : Table.percentile(stretch, Math.min(percentile, 0.9999));
     }
 
     private static double mib(String amount, String unit) {

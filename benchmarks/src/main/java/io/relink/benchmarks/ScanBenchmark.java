@@ -50,7 +50,9 @@ final class ScanBenchmark implements Benchmarks.Benchmark {
     private final int sequentialSample;
     /** The scanner's request ceiling ({@code relink.scan.max-requests-per-second}); its default unless set. */
     private final int requestsPerSecond;
-    private final List<Double> peakHeaps = new ArrayList<>();
+    /** The largest scan's heap after garbage collection, median over its first and its last quarter. */
+    private double firstQuarterHeap;
+    private double lastQuarterHeap;
 
     ScanBenchmark() {
         this.sizes = List.of(System.getProperty("bench.scan.accounts", "100000").split(",")).stream().map(String::trim).map(Integer::parseInt).toList();
@@ -71,9 +73,11 @@ final class ScanBenchmark implements Benchmarks.Benchmark {
             for (int accounts : sizes) {
                 measure(accounts, kafka, table);
             }
-            if (peakHeaps.size() > 1) {
-                table.row("heap kept, largest scan against smallest", String.format("%+.0f MiB", peakHeaps.get(peakHeaps.size() - 1) - peakHeaps.get(0)),
-                        "after garbage collection; flat: the scanner keeps only the pages in flight, whatever the list's length");
+            if (firstQuarterHeap > 0) {
+                table.row("heap kept, first quarter of the largest scan", String.format("%.0f MiB", firstQuarterHeap),
+                        "median after garbage collection: flat if the same as in the last quarter");
+                table.row("heap kept, last quarter of the largest scan", String.format("%.0f MiB", lastQuarterHeap),
+                        "the scanner holds only the pages in flight, however long the list");
             }
         }
         return table;
@@ -120,8 +124,9 @@ final class ScanBenchmark implements Benchmarks.Benchmark {
                 long pages = Long.parseLong(first(PAGES_READ, view));
                 long requests = pages + Long.parseLong(first(RETRIES, view));
                 double requestRate = requests / seconds;
-                double peakHeap = gc.maxAfterCollectionMiB();
-                peakHeaps.add(peakHeap);
+                double heapKept = gc.afterCollectionMiB(0.5);
+                firstQuarterHeap = gc.afterCollectionMiB(0.5, 0, 0.25);
+                lastQuarterHeap = gc.afterCollectionMiB(0.5, 0.75, 1);
                 String label = String.format("%,d accounts", accounts);
                 table.row(label + ": scanner", String.format("%,.0f accounts/s", rate),
                         String.format("%.1f s for %,d accounts, %s affected", seconds, seen, first(AFFECTED, view)))
@@ -131,8 +136,9 @@ final class ScanBenchmark implements Benchmarks.Benchmark {
                         .row(label + ": sequential, page 50", String.format("%,.0f accounts/s", sequential),
                                 String.format("the seed script's loop, over the first %,d accounts", Math.min(accounts, sequentialSample)))
                         .row(label + ": speed-up", String.format("%.1f x", rate / sequential), "")
-                        .row(label + ": scanner heap kept", String.format("%.0f MiB", peakHeap),
-                                String.format("the most any of its %d garbage collections during the scan left in use", gc.collections()))
+                        .row(label + ": scanner heap kept", String.format("%.0f MiB", heapKept), String.format(
+                                "median of what its %d garbage collections during the scan left in use; the most %.0f MiB", gc.collections(),
+                                gc.afterCollectionMiB(1)))
                         .row(label + ": storing", String.format("%.0f%% of the scan", 100 * storeSeconds / seconds),
                                 String.format("%,.0f transactions, %.1f ms and %.1f pages each", storeCount, 1000 * storeSeconds / storeCount,
                                         pages / storeCount));
