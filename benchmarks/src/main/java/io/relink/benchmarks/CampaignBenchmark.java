@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 
 import io.relink.devstack.KafkaBroker;
+import io.relink.devstack.KafkaBrokerProcess;
 import io.relink.devstack.MailServer;
 import io.relink.devstack.PostgresServer;
 import io.relink.devstack.PostgresServer.Database;
@@ -33,9 +34,10 @@ final class CampaignBenchmark implements Benchmarks.Benchmark {
     @Override
     public Table run() throws Exception {
         Path work = Files.createTempDirectory("relink-bench-campaign");
-        try (KafkaBroker kafka = KafkaBroker.process(work.resolve("kafka")).start();
-                MailServer mail = new MailServer().start();
+        KafkaBrokerProcess kafka = KafkaBroker.process(work.resolve("kafka"));
+        try (kafka; MailServer mail = new MailServer().start();
                 Database db = PostgresServer.fromSettings().createTemporary("relink_bench_campaign")) {
+            kafka.start();
             kafka.createTopics(Topics.all());
             Map<String, String> config = PipelineBenchmark.notifierConfig(kafka, db, mail, Map.of("relink.notify.approval", "required",
                     "relink.notify.rate-per-minute", String.valueOf(perMinute),
@@ -46,22 +48,22 @@ final class CampaignBenchmark implements Benchmarks.Benchmark {
                 PipelineBenchmark.publish(client, 0, events, i -> "tenant" + (i % 8) + ".example");
                 waitFor(() -> awaiting(notifier) == events, t0, "every user held for approval");
                 double held = seconds(t0);
-                long sentBeforeApproval = PipelineBenchmark.sent(notifier);
+                long sentBeforeApproval = PipelineBenchmark.sent(db);
 
                 long approvalStart = System.nanoTime();
                 String approval = notifier.call("POST", "/api/approvals", KEY, "{\"all\": true}");
                 double approvalSeconds = seconds(approvalStart);
 
-                waitFor(() -> PipelineBenchmark.sent(notifier) >= events * 3L / 10, approvalStart, "30% sent");
+                waitFor(() -> PipelineBenchmark.sent(db) >= events * 3L / 10, approvalStart, "30% sent");
                 long pauseStart = System.nanoTime();
                 notifier.call("POST", "/api/campaign/pause", KEY, "{\"reason\": \"benchmark\"}");
                 double pauseAck = seconds(pauseStart);
-                long atPause = PipelineBenchmark.sent(notifier);
+                long atPause = PipelineBenchmark.sent(db);
                 // Stopped: the count no longer moves for five seconds.
                 long[] last = { -1 };
                 long[] stableSince = { System.nanoTime() };
                 waitFor(() -> {
-                    long now = PipelineBenchmark.sent(notifier);
+                    long now = PipelineBenchmark.sent(db);
                     if (now != last[0]) {
                         last[0] = now;
                         stableSince[0] = System.nanoTime();
@@ -71,9 +73,11 @@ final class CampaignBenchmark implements Benchmarks.Benchmark {
                 double stoppedAfter = (stableSince[0] - pauseStart) / 1e9;
                 long afterPause = last[0] - atPause;
 
+                CpuMeter cpu = new CpuMeter().add("notifier", notifier::cpuTime).byThread("notifier", notifier.pid()).add("Kafka", kafka::cpuTime)
+                        .withPostgres().withHarness("benchmark JVM (SMTP server)").start();
                 long resumeStart = System.nanoTime();
                 notifier.call("POST", "/api/campaign/resume", KEY, "{}");
-                waitFor(() -> PipelineBenchmark.sent(notifier) >= events, resumeStart, "everyone emailed");
+                waitFor(() -> PipelineBenchmark.sent(db) >= events, resumeStart, "everyone emailed");
                 double resumed = seconds(resumeStart);
                 if (!mail.awaitMessages(events, 60_000)) {
                     throw new IllegalStateException("the SMTP server holds " + mail.receivedMessages().size() + " of " + events);
@@ -83,7 +87,7 @@ final class CampaignBenchmark implements Benchmarks.Benchmark {
                     recipients.add(m.getAllRecipients()[0].toString());
                 }
                 int[] pace = pace(db);
-                return new Table("campaign: " + String.format("%,d", events) + " users over 8 domains, approval required, paused at 30% and resumed; "
+                Table table = new Table("campaign: " + String.format("%,d", events) + " users over 8 domains, approval required, paused at 30% and resumed; "
                         + String.format("limits %,d/min global, %,d/min per domain, notifier -Xmx256m", perMinute, perDomainPerMinute))
                         .row("held for approval", String.format("%.1f s", held), String.format("%,d awaiting, %d sent before approval", events, sentBeforeApproval))
                         .row("approve all", String.format("%.0f ms", approvalSeconds * 1000), approval.replaceAll(".*\"approved\":(\\d+).*", "$1 approved, recorded"))
@@ -94,6 +98,8 @@ final class CampaignBenchmark implements Benchmarks.Benchmark {
                                 String.format("global limit %d/s; busiest domain %d/s at most (limit %d/s)", perMinute / 60, pace[1], perDomainPerMinute / 60))
                         .row("delivered", String.format("%,d emails", mail.receivedMessages().size()),
                                 String.format("%,d distinct recipients: %s", recipients.size(), recipients.size() == events ? "each exactly once" : "REPEATS"));
+                cpu.rows(table, events - last[0], "email after resume");
+                return table;
             }
         }
     }
