@@ -130,8 +130,8 @@ public class NotificationSender {
 
     /**
      * Refills once a quarter of the slots are free, not at every freed slot: a claim is a transaction around a query
-     * over the due emails, and claiming one email at a time cost more of the notifier's CPU than sending it (a third
-     * of its profile at 200 emails a second). The other slots stay busy meanwhile, and the poll fills any remainder.
+     * over the due emails, and refilling at every freed slot made most claims take a single email. The other slots
+     * stay busy meanwhile, and the poll fills any remainder.
      */
     private void sendEnded() {
         if (config.parallelSends() - inFlight.size() >= Math.max(1, config.parallelSends() / 4)) {
