@@ -91,14 +91,23 @@ final class CpuMeter {
                 } catch (IOException e) {
                     continue; // the thread ended meanwhile
                 }
-                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[-#]?\\d*$", "").replaceAll("[-#]?\\d+$", "");
-                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                ticks.merge(name, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                String[] f = fields(stat);
+                // "executor-thread-12", "GC Thread#0", "kafka-producer-": one group per pool, by its name less numbers.
+                ticks.merge(name.replaceAll("[-#]?\\d*$", "").replaceAll("[-#]?\\d+$", ""), Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
             }
         } catch (IOException e) {
             return ticks; // the process has exited
         }
         return ticks;
+    }
+
+    /**
+     * A /proc stat line's fields after "pid (comm) ", from the state on: [1] ppid, [11] utime, [12] stime, [13] cutime,
+     * [14] cstime (fields 4, 14 to 17 of man 5 proc). The name may hold spaces and parentheses, hence the last ')'.
+     */
+    private static String[] fields(String stat) {
+        return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     }
 
     /**
@@ -119,8 +128,7 @@ final class CpuMeter {
                 if (!stat.contains("(postgres)")) {
                     continue;
                 }
-                // After "pid (comm) ": state ppid ... field 14 utime, 15 stime, 16 cutime, 17 cstime (man 5 proc).
-                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                String[] f = fields(stat);
                 stats.put(Long.parseLong(dir.getFileName().toString()),
                         new long[] { Long.parseLong(f[1]), Long.parseLong(f[11]) + Long.parseLong(f[12]), Long.parseLong(f[13]) + Long.parseLong(f[14]) });
             }

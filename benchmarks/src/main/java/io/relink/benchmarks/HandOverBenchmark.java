@@ -24,7 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.ToDoubleFunction;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -74,8 +74,8 @@ final class HandOverBenchmark implements Benchmarks.Benchmark {
             return flows.size() / seconds;
         }
 
-        double p(ToDoubleFunction<Flow> step, double p) {
-            return Table.percentile(flows.stream().map(step::applyAsDouble).toList(), p);
+        double p(Function<Flow, Double> step, double p) {
+            return Table.percentile(flows.stream().map(step).toList(), p);
         }
     }
 
@@ -300,7 +300,7 @@ final class HandOverBenchmark implements Benchmarks.Benchmark {
         return new java.util.concurrent.ConcurrentLinkedQueue<>(links);
     }
 
-    private static String percentiles(Stretch s, ToDoubleFunction<Flow> step) {
+    private static String percentiles(Stretch s, Function<Flow, Double> step) {
         if (s.flows().isEmpty()) {
             return "none finished";
         }
