@@ -73,11 +73,21 @@ final class Chromium implements AutoCloseable {
 
     void waitFor(java.util.function.Predicate<WebDriver> arrived) {
         try {
-            new WebDriverWait(driver, Duration.ofSeconds(30)).withMessage(() -> "still on " + driver.getCurrentUrl() + ": " + text())
+            new WebDriverWait(driver, Duration.ofSeconds(30)).withMessage(() -> "still on " + where() + ": " + text())
                     .until(d -> arrived.test(d) && "complete".equals(driver.executeScript("return document.readyState")));
         } finally {
             collectConsole();
         }
+    }
+
+    /**
+     * The page the browser is on, for failure messages that end up in CI logs: without its query (OAuth codes and
+     * states) and with a link token in the path replaced, since both are secrets even in a test.
+     */
+    private String where() {
+        java.net.URI url = java.net.URI.create(driver.getCurrentUrl());
+        String path = url.getPath() == null ? "" : url.getPath().replaceFirst("^/reauth/[^/]*\\.[^/]*$", "/reauth/<link token>");
+        return url.getScheme() + "://" + url.getAuthority() + path + (url.getQuery() == null ? "" : "?<query>");
     }
 
     String heading() {
