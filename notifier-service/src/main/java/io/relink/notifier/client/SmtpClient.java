@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 import io.relink.notifier.config.NotifyConfig;
 import io.smallrye.mutiny.Uni;
@@ -30,6 +31,7 @@ import jakarta.enterprise.context.ApplicationScoped;
  */
 @ApplicationScoped
 public class SmtpClient {
+    private static final Logger LOG = Logger.getLogger(SmtpClient.class);
     /** How a send ended, when it did not succeed. */
     public enum Failure {
         /** A 5xx reply: the message was refused for good. */
@@ -52,13 +54,13 @@ public class SmtpClient {
             @ConfigProperty(name = "quarkus.mailer.tls", defaultValue = "false") boolean tls,
             @ConfigProperty(name = "quarkus.mailer.trust-all", defaultValue = "false") boolean trustAll,
             @ConfigProperty(name = "quarkus.mailer.login", defaultValue = "NONE") String login,
-            @ConfigProperty(name = "quarkus.mailer.max-pool-size", defaultValue = "10") int maxPoolSize,
+            @ConfigProperty(name = "quarkus.mailer.max-pool-size") Optional<Integer> maxPoolSize,
             @ConfigProperty(name = "quarkus.mailer.keep-alive", defaultValue = "true") boolean keepAlive,
             @ConfigProperty(name = "quarkus.mailer.own-host-name") Optional<String> ownHostName) {
         this.deadlines = config.smtp();
         MailConfig mail = new MailConfig().setHostname(host).setPort(port.orElse(tls ? 465 : 25)).setSsl(tls).setTrustAll(trustAll)
                 .setStarttls(StartTLSOptions.valueOf(startTls.toUpperCase())).setLogin(LoginOption.valueOf(login.toUpperCase()))
-                .setMaxPoolSize(maxPoolSize).setKeepAlive(keepAlive);
+                .setMaxPoolSize(poolSize(maxPoolSize, config.parallelSends())).setKeepAlive(keepAlive);
         // Named once here, rather than looked up (blocking) on the first send.
         mail.setOwnHostname(ownHostName.orElseGet(SmtpClient::localHostName));
         username.ifPresent(mail::setUsername);
@@ -87,6 +89,17 @@ public class SmtpClient {
     public Uni<Void> send(MailMessage message) {
         return client.sendMail(message).runSubscriptionOn(task -> context.runOnContext(v -> task.run())).replaceWithVoid()
                 .ifNoItem().after(deadlines.exchangeDeadline()).fail();
+    }
+
+    /**
+     * One connection per send in flight unless the pool is set: a smaller pool makes sends wait for a connection (and
+     * a relay that withholds replies then holds back more of them), whatever {@code parallel-sends} says.
+     */
+    static int poolSize(Optional<Integer> configured, int parallelSends) {
+        configured.filter(size -> size < parallelSends).ifPresent(size -> LOG.warnf(
+                "quarkus.mailer.max-pool-size=%d is below relink.notify.parallel-sends=%d: at most %d emails are sent at once",
+                size, parallelSends, size));
+        return configured.orElse(parallelSends);
     }
 
     private static String localHostName() {
