@@ -44,8 +44,8 @@ final class SmtpFaultsBenchmark implements Benchmarks.Benchmark {
             long t0 = System.nanoTime();
             String scan = JSON.readTree(system.scanner().call("POST", "/api/scans", system.adminKey())).get("id").asText();
             Map<String, Integer> perUser = new HashMap<>();
-            // When the first 50%, 90%, 99% of users had their email: the tail is what the faults cost.
-            double[] shares = { 0.5, 0.9, 0.99 };
+            // When the first 50%, 90%, 99%, all users had their email: the tail is what the faults cost.
+            double[] shares = { 0.5, 0.9, 0.99, 1.0 };
             double[] reachedAt = new double[shares.length];
             int counted = 0;
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
@@ -77,8 +77,9 @@ final class SmtpFaultsBenchmark implements Benchmarks.Benchmark {
                     .row("half of the users emailed", String.format("%.0f s", reachedAt[0]), "from scan start")
                     .row("90% emailed", String.format("%.0f s", reachedAt[1]), "")
                     .row("99% emailed", String.format("%.0f s", reachedAt[2]), "")
-                    .row("total time", String.format("%.0f s", seconds), "scan start to the last email, 32 sends in flight")
-                    .row("emails per second", String.format("%.1f", perUser.size() / seconds), "");
+                    .row("every user emailed", String.format("%.0f s", reachedAt[3]), "")
+                    .row("total time", String.format("%.0f s", seconds), "until no initial email is pending or sending (retries of unknown outcomes settled), 32 sends in flight")
+                    .row("users emailed per second", String.format("%.1f", perUser.size() / reachedAt[3]), "until every user was emailed");
         }
     }
 
