@@ -70,6 +70,23 @@ final class SandboxClient {
         return params;
     }
 
+    /**
+     * A refresh token Microsoft issues the customer's Azure app for {@code email}: its sign-in accepted (no PKCE, a
+     * confidential app may leave it out) and the code redeemed with the app's secret.
+     */
+    static String microsoftRefreshToken(String email) {
+        String redirect = "http://localhost:8083/reauth/callback";
+        Map<String, String> query = Map.of("client_id", "customer-azure-app", "response_type", "code", "redirect_uri", redirect,
+                "scope", "offline_access openid", "login_hint", email, "state", "s");
+        Map<String, String> form = formFields(given().queryParams(query).get("/common/oauth2/v2.0/authorize").then().statusCode(200).extract().asString());
+        form.put("decision", "accept");
+        String location = given().redirects().follow(false).contentType(ContentType.URLENC).formParams(form).post("/common/oauth2/v2.0/authorize")
+                .then().statusCode(303).extract().header("Location");
+        return given().contentType(ContentType.URLENC).formParams("client_id", "customer-azure-app", "client_secret", "customer-azure-secret",
+                "grant_type", "authorization_code", "code", query(URI.create(location)).get("code"), "redirect_uri", redirect)
+                .post("/common/oauth2/v2.0/token").then().statusCode(200).extract().path("refresh_token");
+    }
+
     static Map<String, Object> groundTruth() {
         return given().get("/sandbox/ground-truth").then().statusCode(200).extract().jsonPath().getMap("$");
     }

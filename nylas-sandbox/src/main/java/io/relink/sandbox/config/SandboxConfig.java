@@ -19,6 +19,10 @@ public interface SandboxConfig {
     @WithDefault("relink-sandbox-secret")
     String clientSecret();
 
+    /** The v3 application's API key ({@code Authorization: Bearer}, and the code exchange's client_secret). A sandbox value. */
+    @WithDefault("nylas-sandbox-api-key")
+    String apiKey();
+
     /** How many accounts to generate; pages are generated on demand, so millions cost no memory. */
     @WithDefault("1000")
     long accounts();

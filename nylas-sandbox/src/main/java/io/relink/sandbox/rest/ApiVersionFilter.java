@@ -20,7 +20,7 @@ public class ApiVersionFilter {
 
     @ServerRequestFilter(preMatching = true)
     public void count(ContainerRequestContext context) {
-        if (FaultFilter.isApi(context.getUriInfo().getPath())) {
+        if (FaultFilter.isV2Api(context.getUriInfo().getPath())) {
             String version = context.getHeaderString(HEADER);
             log.count("api-version." + (version == null ? "none" : version.matches("[0-9]{1,2}\\.[0-9]{1,2}") ? version : "malformed"));
         }

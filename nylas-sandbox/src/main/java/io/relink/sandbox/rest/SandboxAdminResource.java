@@ -14,6 +14,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.relink.sandbox.service.Account;
 import io.relink.sandbox.service.AccountStore;
+import io.relink.sandbox.service.ConnectV3;
+import io.relink.sandbox.service.Grants;
 import io.relink.sandbox.service.FaultInjector;
 import io.relink.sandbox.service.FaultSettings;
 import io.relink.sandbox.service.HostedAuth;
@@ -54,9 +56,13 @@ public class SandboxAdminResource {
     private final RequestLog log;
     private final ObjectMapper json;
     private final TenantDirectory tenants;
+    private final Grants grants;
+    private final ConnectV3 connect;
 
     public SandboxAdminResource(AccountStore accounts, FaultInjector faults, HostedAuth hostedAuth, MicrosoftIdentity microsoft, RequestLog log,
-            ObjectMapper json, TenantDirectory tenants) {
+            ObjectMapper json, TenantDirectory tenants, Grants grants, ConnectV3 connect) {
+        this.grants = grants;
+        this.connect = connect;
         this.tenants = tenants;
         this.accounts = accounts;
         this.faults = faults;
@@ -158,6 +164,19 @@ public class SandboxAdminResource {
         truth.put("live_accounts", accounts.liveCount());
         truth.put("affected", affected);
         truth.put("unknown", unknown);
+        // v3: the ews grants a complete scan finds, and how tenant discovery splits them today.
+        List<Map<String, Object>> ews = new ArrayList<>();
+        grants.all().stream().filter(g -> "ews".equals(g.provider())).forEach(g -> {
+            String domain = g.email().substring(g.email().lastIndexOf('@') + 1);
+            Map<String, Object> grant = new LinkedHashMap<>();
+            grant.put("id", g.id());
+            grant.put("email", g.email());
+            grant.put("grant_status", g.grantStatus());
+            grant.put("account_id", g.accountId());
+            grant.put("exchange_online", tenants.lookUp(domain) != TenantDirectory.Answer.NO_TENANT);
+            ews.add(grant);
+        });
+        truth.put("ews_grants", ews);
         return truth;
     }
 
@@ -171,6 +190,7 @@ public class SandboxAdminResource {
         view.put("revoked", hostedAuth.revokedAccounts());
         view.put("tokens", hostedAuth.issuedTokens());
         view.put("microsoft_refresh_tokens", microsoft.issuedRefreshTokens());
+        view.put("deleted_grants", connect.deletedGrants());
         return view;
     }
 
@@ -181,6 +201,7 @@ public class SandboxAdminResource {
         accounts.reset();
         faults.reset();
         hostedAuth.reset();
+        connect.reset();
         log.reset();
         tenants.reset();
         return Map.of("live_accounts", accounts.liveCount());

@@ -87,6 +87,29 @@ final class AccountGenerator {
         return "0".repeat(13 - head.length()) + head + (tail + "000000000000").substring(0, 12);
     }
 
+    /**
+     * The v3 grant id of account number {@code index}: a UUID-shaped id, as Nylas's grant ids are, whose first half is
+     * the keyed permutation of the index and whose second half checks it, so it is found without any table.
+     */
+    String grantId(long index) {
+        long v = permute(index);
+        String hex = String.format("%016x%016x", v, mix(v ^ key1));
+        return hex.substring(0, 8) + "-" + hex.substring(8, 12) + "-" + hex.substring(12, 16) + "-" + hex.substring(16, 20) + "-" + hex.substring(20);
+    }
+
+    /** The index of a grant id made by {@link #grantId}, if it is one. */
+    OptionalLong indexOfGrantId(String grantId) {
+        if (grantId == null || grantId.length() != 36) {
+            return OptionalLong.empty();
+        }
+        try {
+            long index = unpermute(Long.parseUnsignedLong(grantId.replace("-", "").substring(0, 16), 16));
+            return index >= 0 && grantId(index).equals(grantId) ? OptionalLong.of(index) : OptionalLong.empty();
+        } catch (NumberFormatException | IndexOutOfBoundsException e) {
+            return OptionalLong.empty();
+        }
+    }
+
     private static String email(long index, long h) {
         String first = FIRST[(int) Long.remainderUnsigned(h >>> 16, FIRST.length)];
         String last = LAST[(int) Long.remainderUnsigned(h >>> 24, LAST.length)];

@@ -41,6 +41,8 @@ public class AccountStore {
     private volatile long total;
     /** Sorted indices of deleted accounts; replaced, never changed in place, so readers need no lock. */
     private volatile long[] deleted = new long[0];
+    /** Counts every change, so views built from the accounts (the v3 grant listings) know when to rebuild. */
+    private volatile long version;
 
     public AccountStore(SandboxConfig config) {
         this.config = config;
@@ -58,6 +60,7 @@ public class AccountStore {
 
     /** Back to the accounts the sandbox started with. */
     public synchronized void reset() {
+        version++;
         changed.clear();
         addedIndexByEmail.clear();
         deleted = new long[0];
@@ -105,6 +108,7 @@ public class AccountStore {
 
     /** Changes a live account; empty when there is none with that id. */
     public synchronized Optional<Account> update(String id, UnaryOperator<Account> change) {
+        version++;
         OptionalLong index = indexOfId(id);
         if (index.isEmpty() || !isLive(index.getAsLong())) {
             return Optional.empty();
@@ -137,6 +141,7 @@ public class AccountStore {
 
     /** Appends a freshly generated account (churn); returns it. */
     public synchronized Account addGenerated() {
+        version++;
         long index = total;
         Account account = fileAccounts == null ? generator.generate(index) : generator.generate(index).withProvider("imap");
         if (fileAccounts != null) {
@@ -149,12 +154,50 @@ public class AccountStore {
 
     /** Appends a new account for the same mailbox with a new id (a migration to the graph provider). */
     public synchronized Account addMovedAccount(Account from, String provider) {
+        version++;
         long index = total;
         Account moved = from.asNewAccount(generator.id(index), provider);
         changed.put(index, moved);
         addedIndexByEmail.put(moved.email().toLowerCase(Locale.ROOT), index);
         total = index + 1;
         return moved;
+    }
+
+    /** Changes so far: a view built at one version is current while the version is the same. */
+    public long version() {
+        return version;
+    }
+
+    /** The live account at a listing index (not a position: indices keep their number when others are deleted). */
+    public Optional<Account> atIndex(long index) {
+        return isLive(index) ? Optional.of(account(index)) : Optional.empty();
+    }
+
+    /** The index of a live account, for the views that render it (v3 grants). */
+    public OptionalLong indexOfLive(String id) {
+        OptionalLong index = indexOfId(id);
+        return index.isPresent() && isLive(index.getAsLong()) ? index : OptionalLong.empty();
+    }
+
+    /** The v3 grant id of the account at {@code index}. */
+    public String grantId(long index) {
+        return generator.grantId(index);
+    }
+
+    /** The index of the live account whose v3 grant id this is. */
+    public OptionalLong indexOfGrant(String grantId) {
+        OptionalLong index = generator.indexOfGrantId(grantId);
+        return index.isPresent() && isLive(index.getAsLong()) ? index : OptionalLong.empty();
+    }
+
+    /** How many accounts the sandbox started with (generated or from its file); later ones were added. */
+    public long baseCount() {
+        return baseCount;
+    }
+
+    /** How many accounts there are, deleted ones included: every index below it was used once. */
+    public long indexLimit() {
+        return total;
     }
 
     /** Calls {@code action} for every live account, in listing order. */
@@ -195,6 +238,7 @@ public class AccountStore {
     }
 
     private void deleteIndex(long index) {
+        version++;
         long[] gone = deleted;
         int at = -Arrays.binarySearch(gone, index) - 1;
         long[] next = new long[gone.length + 1];

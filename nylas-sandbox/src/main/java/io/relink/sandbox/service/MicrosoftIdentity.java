@@ -85,7 +85,7 @@ public class MicrosoftIdentity {
         if (!"code".equals(request.responseType())) {
             throw new HostedAuth.NylasError(400, "unsupported_response_type", "AADSTS900144: The request must contain response_type=code.");
         }
-        boolean registered = request.redirectUri() != null && (nylasApp ? request.redirectUri().endsWith(HostedAuth.CALLBACK_PATH)
+        boolean registered = request.redirectUri() != null && (nylasApp ? (request.redirectUri().endsWith(HostedAuth.CALLBACK_PATH) || request.redirectUri().endsWith(ConnectV3.CALLBACK_PATH))
                 : config.microsoft().nativeRedirectUris().contains(request.redirectUri()));
         if (!registered) {
             throw new HostedAuth.NylasError(400, "invalid_request",
