@@ -150,6 +150,45 @@ class ContractTest {
                 () -> new EventDeserializer().deserialize(type.topic(), new RecordHeaders(), bytes));
     }
 
+    /**
+     * The fields v3 added to v1 events: the payloads of a v3 deployment validate, read and write back unchanged, the
+     * v2 payloads above still do (the new fields are absent from them, not null), and a consumer of before sees the
+     * same event with the new fields ignored.
+     */
+    @ParameterizedTest
+    @EnumSource(value = EventType.class, names = { "ACCOUNT_DETECTED", "ACCOUNT_MIGRATED", "ACCOUNT_RESOLVED" })
+    void v3PayloadsCarryTheirAddedFieldsCompatibly(EventType type) throws IOException {
+        byte[] golden = resource("/golden/v3/" + type.schemaResource().substring(type.schemaResource().lastIndexOf('/') + 1));
+        assertValid(type, JSON.readTree(golden));
+        RelinkEvent read = EventCodec.read(type.ceType(), golden);
+        assertEquals(JSON.readTree(golden), JSON.readTree(EventCodec.write(read)));
+        JsonNode v2 = JSON.readTree(EventCodec.write(EventCodec.read(type.ceType(), golden(type))));
+        assertTrue(!v2.has("v2AccountId") && !v2.has("grantStatus") && !v2.has("previousProvider") && !v2.has("webhookId"), "absent, not null: " + v2);
+        if (read instanceof AccountDetected detected) {
+            assertEquals("valid", detected.grantStatus());
+            assertEquals("5tgncdmczat02216u7d6uypyi", detected.v2AccountId());
+        } else if (read instanceof AccountResolved resolved) {
+            assertEquals("5f1e9c2a-8b7d-4c3e-a1f0-d9e8c7b6a543", resolved.webhookId());
+            assertEquals(null, resolved.scanId(), "a webhook, not a scan, resolved it");
+        } else if (read instanceof AccountMigrated migrated) {
+            assertEquals("ews", migrated.previousProvider());
+            assertEquals("microsoft", migrated.provider());
+        }
+    }
+
+    /** A detection or resolution names what found it: a scan or a webhook, never both, never neither. */
+    @ParameterizedTest
+    @EnumSource(value = EventType.class, names = { "ACCOUNT_DETECTED", "ACCOUNT_RESOLVED" })
+    void exactlyOneOfScanIdAndWebhookIdIsMalformedOtherwise(EventType type) throws IOException {
+        ObjectNode neither = (ObjectNode) JSON.readTree(golden(type));
+        neither.remove("scanId");
+        assertThrows(MalformedEventException.class, () -> EventCodec.read(type.ceType(), JSON.writeValueAsBytes(neither)));
+        ObjectNode both = (ObjectNode) JSON.readTree(golden(type));
+        both.put("webhookId", "w-1");
+        assertThrows(MalformedEventException.class, () -> EventCodec.read(type.ceType(), JSON.writeValueAsBytes(both)));
+        assertTrue(!schema(type).validate(both).isEmpty() && !schema(type).validate(neither).isEmpty(), "the schema says so too");
+    }
+
     @Test
     void migratedEventNeverCarriesATokenOrCode() {
         Set<String> fields = Arrays.stream(AccountMigrated.class.getRecordComponents()).map(c -> c.getName().toLowerCase())
@@ -172,7 +211,10 @@ class ContractTest {
     }
 
     private static byte[] golden(EventType type) {
-        String name = "/golden/" + type.schemaResource().substring(type.schemaResource().lastIndexOf('/') + 1);
+        return resource("/golden/" + type.schemaResource().substring(type.schemaResource().lastIndexOf('/') + 1));
+    }
+
+    private static byte[] resource(String name) {
         try (InputStream in = ContractTest.class.getResourceAsStream(name)) {
             return in.readAllBytes();
         } catch (IOException | NullPointerException e) {
