@@ -20,11 +20,16 @@ import jakarta.ws.rs.core.Response;
  * authorization of the client secret.
  */
 @Produces(MediaType.APPLICATION_JSON)
-interface NylasApi {
+interface NylasV2Api {
     @GET
     @Path("/a/{clientId}/accounts")
     CompletionStage<Response> accounts(@HeaderParam("Authorization") String authorization, @PathParam("clientId") String clientId,
             @QueryParam("offset") long offset, @QueryParam("limit") int limit);
+
+    @GET
+    @Path("/a/{clientId}/accounts/{accountId}")
+    Response account(@HeaderParam("Authorization") String authorization, @PathParam("clientId") String clientId,
+            @PathParam("accountId") String accountId);
 
     @POST
     @Path("/oauth/token")

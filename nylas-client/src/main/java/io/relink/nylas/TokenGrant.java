@@ -1,12 +1,11 @@
 package io.relink.nylas;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.annotation.JsonProperty;
-
-/** The token exchange's answer. The access token is a long-lived secret: never logged, never published. */
-@JsonIgnoreProperties(ignoreUnknown = true)
-public record TokenGrant(@JsonProperty("access_token") String accessToken, @JsonProperty("account_id") String accountId,
-        @JsonProperty("email_address") String emailAddress, String provider) {
+/**
+ * What a finished sign-in gives: the account (v2) or grant (v3) id, its address and provider, and, where Nylas issues
+ * one, an access token (v2 always; v3's hosted exchange too; v3's custom auth none, since a v3 grant is used with the
+ * API key). The token is a long-lived secret: never logged, never published.
+ */
+public record TokenGrant(String accessToken, String accountId, String emailAddress, String provider) {
     @Override
     public String toString() {
         return "TokenGrant[accountId=" + accountId + ", provider=" + provider + "]";
