@@ -23,6 +23,10 @@ public interface SandboxConfig {
     @WithDefault("nylas-sandbox-api-key")
     String apiKey();
 
+    /** The v3 webhook's secret, which signs every notification ({@code X-Nylas-Signature}). A sandbox value. */
+    @WithDefault("nylas-sandbox-webhook-secret")
+    String webhookSecret();
+
     /** How many accounts to generate; pages are generated on demand, so millions cost no memory. */
     @WithDefault("1000")
     long accounts();

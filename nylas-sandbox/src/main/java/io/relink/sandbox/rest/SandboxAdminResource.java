@@ -16,6 +16,7 @@ import io.relink.sandbox.service.Account;
 import io.relink.sandbox.service.AccountStore;
 import io.relink.sandbox.service.ConnectV3;
 import io.relink.sandbox.service.Grants;
+import io.relink.sandbox.service.Webhooks;
 import io.relink.sandbox.service.FaultInjector;
 import io.relink.sandbox.service.FaultSettings;
 import io.relink.sandbox.service.HostedAuth;
@@ -58,9 +59,11 @@ public class SandboxAdminResource {
     private final TenantDirectory tenants;
     private final Grants grants;
     private final ConnectV3 connect;
+    private final Webhooks webhooks;
 
     public SandboxAdminResource(AccountStore accounts, FaultInjector faults, HostedAuth hostedAuth, MicrosoftIdentity microsoft, RequestLog log,
-            ObjectMapper json, TenantDirectory tenants, Grants grants, ConnectV3 connect) {
+            ObjectMapper json, TenantDirectory tenants, Grants grants, ConnectV3 connect, Webhooks webhooks) {
+        this.webhooks = webhooks;
         this.grants = grants;
         this.connect = connect;
         this.tenants = tenants;
@@ -116,11 +119,13 @@ public class SandboxAdminResource {
         return migrations();
     }
 
+    /** Changes an account, named by its v2 id or by its v3 grant id. */
     @PATCH
     @Path("/accounts/{id}")
     @Consumes(MediaType.APPLICATION_JSON)
     public Account changeAccount(@PathParam("id") String id, AccountChange change) {
-        return accounts.update(id, a -> {
+        String accountId = accounts.indexOfGrant(id).stream().boxed().findFirst().flatMap(accounts::atIndex).map(Account::id).orElse(id);
+        return accounts.update(accountId, a -> {
             Account next = a;
             if (change.authenticationType() != null) {
                 next = next.withAuthenticationType(change.authenticationType().isEmpty() ? null : change.authenticationType());
@@ -147,7 +152,10 @@ public class SandboxAdminResource {
      */
     @GET
     @Path("/ground-truth")
-    public Map<String, Object> groundTruth() {
+    public Map<String, Object> groundTruth(@jakarta.ws.rs.QueryParam("api") String api) {
+        if ("v3".equals(api)) {
+            return v3GroundTruth();
+        }
         List<String> affected = new ArrayList<>();
         List<String> unknown = new ArrayList<>();
         accounts.forEachLive(a -> {
@@ -164,7 +172,17 @@ public class SandboxAdminResource {
         truth.put("live_accounts", accounts.liveCount());
         truth.put("affected", affected);
         truth.put("unknown", unknown);
-        // v3: the ews grants a complete scan finds, and how tenant discovery splits them today.
+        return truth;
+    }
+
+    /**
+     * {@code ?api=v3}: what a complete v3 scan must report: {@code affected}, the ids of the live ews grants (valid or
+     * not); {@code unknown}, none (a grant has no authentication type to be missing); and {@code ews_grants}, each with
+     * its address, status, v2 account id and whether tenant discovery puts its domain in Exchange Online today.
+     */
+    private Map<String, Object> v3GroundTruth() {
+        Map<String, Object> truth = new LinkedHashMap<>();
+        truth.put("live_accounts", accounts.liveCount());
         List<Map<String, Object>> ews = new ArrayList<>();
         grants.all().stream().filter(g -> "ews".equals(g.provider())).forEach(g -> {
             String domain = g.email().substring(g.email().lastIndexOf('@') + 1);
@@ -176,6 +194,8 @@ public class SandboxAdminResource {
             grant.put("exchange_online", tenants.lookUp(domain) != TenantDirectory.Answer.NO_TENANT);
             ews.add(grant);
         });
+        truth.put("affected", ews.stream().map(g -> g.get("id")).toList());
+        truth.put("unknown", List.of());
         truth.put("ews_grants", ews);
         return truth;
     }
@@ -191,6 +211,7 @@ public class SandboxAdminResource {
         view.put("tokens", hostedAuth.issuedTokens());
         view.put("microsoft_refresh_tokens", microsoft.issuedRefreshTokens());
         view.put("deleted_grants", connect.deletedGrants());
+        view.put("v3_access_tokens", connect.issuedAccessTokens());
         return view;
     }
 
@@ -202,9 +223,62 @@ public class SandboxAdminResource {
         faults.reset();
         hostedAuth.reset();
         connect.reset();
+        webhooks.reset();
         log.reset();
         tenants.reset();
         return Map.of("live_accounts", accounts.liveCount());
+    }
+
+    /** The v3 webhook to notify, and how its notifications are to misbehave (all fields but {@code url} optional). */
+    public record WebhookSettings(String url, @JsonProperty("delay_millis") long delayMillis, boolean repeat, int reorder,
+            @JsonProperty("bad_signature") boolean badSignature) {
+        Webhooks.Delivery delivery() {
+            return new Webhooks.Delivery(delayMillis, repeat, reorder, badSignature);
+        }
+    }
+
+    /** Registers the webhook (after its URL answered the challenge), or, without a URL, changes how it is delivered to. */
+    @PUT
+    @Path("/webhook")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Map<String, Object> webhook(WebhookSettings settings) {
+        if (settings == null) {
+            throw new IllegalArgumentException("send {\"url\": ...} and any of delay_millis, repeat, reorder, bad_signature");
+        }
+        if (settings.url() != null) {
+            webhooks.register(settings.url(), settings.delivery());
+        } else {
+            webhooks.deliver(settings.delivery());
+        }
+        return webhooks.settings();
+    }
+
+    @jakarta.ws.rs.DELETE
+    @Path("/webhook")
+    public Map<String, Object> deleteWebhook() {
+        webhooks.unregister();
+        return webhooks.settings();
+    }
+
+    /** The grant's credentials stop working (a changed password): it turns invalid, and Nylas sends grant.expired. */
+    @POST
+    @Path("/grants/{id}/expire")
+    public Map<String, Object> expire(@PathParam("id") String grantId) {
+        String accountId = accounts.indexOfGrant(grantId).stream().boxed().findFirst().flatMap(accounts::atIndex).map(Account::id)
+                .orElseThrow(() -> new NylasError(404, "invalid_request_error", "no grant " + grantId));
+        accounts.update(accountId, a -> a.withSyncState("invalid-credentials"));
+        Grants.Grant grant = grants.byId(grantId).orElseThrow();
+        webhooks.grant("grant.expired", grant);
+        return Map.of("grant_id", grant.id(), "grant_status", grant.grantStatus());
+    }
+
+    /** Sends a notification of {@code type} about the grant as it is, as Nylas does for changes the sandbox does not model. */
+    @POST
+    @Path("/grants/{id}/notify/{type}")
+    public Map<String, Object> notifyAbout(@PathParam("id") String grantId, @PathParam("type") String type) {
+        Grants.Grant grant = grants.byId(grantId).orElseThrow(() -> new NylasError(404, "invalid_request_error", "no grant " + grantId));
+        webhooks.grant(type, grant);
+        return Map.of("grant_id", grant.id(), "type", type);
     }
 
     /** Domains Microsoft's tenant discovery answers "no tenant" for (on-premises), and domains whose lookups fail. */

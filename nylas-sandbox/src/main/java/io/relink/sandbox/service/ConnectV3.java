@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -88,11 +89,15 @@ public class ConnectV3 {
     private final AccountStore accounts;
     private final Grants grants;
     private final RequestLog log;
+    private final Webhooks webhooks;
     private final Map<String, PendingAuthorization> authorizations = new ConcurrentHashMap<>();
     private final Map<String, PendingCode> codes = new ConcurrentHashMap<>();
     private final Map<String, String> deleted = new ConcurrentHashMap<>();
+    /** Access tokens the code exchange issued, by grant, so tests can look for them where they must not be. */
+    private final Map<String, String> accessTokens = new ConcurrentHashMap<>();
 
-    public ConnectV3(SandboxConfig config, MicrosoftIdentity microsoft, AccountStore accounts, Grants grants, RequestLog log) {
+    public ConnectV3(SandboxConfig config, MicrosoftIdentity microsoft, AccountStore accounts, Grants grants, RequestLog log, Webhooks webhooks) {
+        this.webhooks = webhooks;
         this.config = config;
         this.microsoft = microsoft;
         this.accounts = accounts;
@@ -180,7 +185,9 @@ public class ConnectV3 {
         }
         Grant grant = microsoftGrant(pending.email());
         Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("access_token", HostedAuth.randomToken(40));
+        String accessToken = HostedAuth.randomToken(40);
+        accessTokens.put(accessToken, grant.id());
+        answer.put("access_token", accessToken);
         answer.put("token_type", "Bearer");
         answer.put("expires_in", 3600);
         answer.put("id_token", HostedAuth.randomToken(40));
@@ -222,12 +229,19 @@ public class ConnectV3 {
 
     /** {@code DELETE /v3/grants/{id}}; false when there is no such grant (gone already). */
     public boolean delete(String grantId) {
-        if (!grants.delete(grantId)) {
+        java.util.Optional<Grant> grant = grants.byId(grantId);
+        if (grant.isEmpty() || !grants.delete(grantId)) {
             return false;
         }
         deleted.put(grantId, Instant.now().toString());
         log.count("v3.grants.deleted");
+        webhooks.grant("grant.deleted", grant.get());
         return true;
+    }
+
+    /** For inspection: the access tokens issued by the code exchange. */
+    public List<String> issuedAccessTokens() {
+        return List.copyOf(accessTokens.keySet());
     }
 
     /** For inspection: the grants deleted, with when. */
@@ -239,15 +253,19 @@ public class ConnectV3 {
         authorizations.clear();
         codes.clear();
         deleted.clear();
+        accessTokens.clear();
     }
 
     /** The mailbox's microsoft grant: kept (a re-authentication), or created beside the grant it had on another connector. */
     private Grant microsoftGrant(String email) {
         Account account = accounts.byEmail(email)
                 .orElseThrow(() -> new ApiError(400, "invalid_request_error", "No mailbox " + email + " in this sandbox."));
-        Account target = "microsoft".equals(Grants.connector(account)) ? account : accounts.addMovedAccount(account, "microsoft");
+        boolean kept = "microsoft".equals(Grants.connector(account));
+        Account target = kept ? account : accounts.addMovedAccount(account, "microsoft");
         log.count("v3.grants.microsoft");
-        return grants.ofAccount(target).orElseThrow();
+        Grant grant = grants.ofAccount(target).orElseThrow();
+        webhooks.grant(kept ? "grant.updated" : "grant.created", grant);
+        return grant;
     }
 
     /**
