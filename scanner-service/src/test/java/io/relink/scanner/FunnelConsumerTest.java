@@ -41,7 +41,8 @@ import jakarta.persistence.EntityManager;
 /** The funnel follows the notifier's and reauth's events, once each, and sets unreadable records aside. */
 @QuarkusTest
 @WithTestResource(DevstackResource.class)
-@WithTestResource(value = SandboxResource.class, initArgs = @ResourceArg(name = "relink.sandbox.accounts", value = "3000"))
+@WithTestResource(value = SandboxResource.class, initArgs = { @ResourceArg(name = "relink.sandbox.accounts", value = "3000"),
+        @ResourceArg(name = SandboxResource.NYLAS_API, value = "v2") })
 class FunnelConsumerTest {
     @InjectDevstack
     Devstack devstack;

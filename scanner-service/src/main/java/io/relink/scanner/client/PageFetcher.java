@@ -2,6 +2,7 @@ package io.relink.scanner.client;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -38,6 +39,7 @@ public final class PageFetcher {
     }
 
     private final NylasClient client;
+    private final Optional<String> connector;
     private final RequestPacer pacer;
     private final ScanConfig config;
     private static final int RATE_LIMITS_PER_ATTEMPT = 4;
@@ -46,8 +48,10 @@ public final class PageFetcher {
     private final Queue<Runnable> waiting = new ConcurrentLinkedQueue<>();
     private final AtomicInteger inFlight = new AtomicInteger();
 
-    public PageFetcher(NylasClient client, ScanConfig config, RetryListener listener) {
+    /** {@code connector}: the one v3 connector the listing is filtered to, if any. */
+    public PageFetcher(NylasClient client, ScanConfig config, Optional<String> connector, RetryListener listener) {
         this.client = client;
+        this.connector = connector;
         this.config = config;
         this.listener = listener;
         this.pacer = new RequestPacer(config.maxRequestsPerSecond());
@@ -60,7 +64,7 @@ public final class PageFetcher {
     /** One request, sent when a slot is free: at most {@code concurrency} are in flight, however far the scan reads ahead. */
     private CompletableFuture<NylasClient.AccountsPage> send(long offset) {
         CompletableFuture<NylasClient.AccountsPage> answer = new CompletableFuture<>();
-        waiting.add(() -> client.accounts(offset, config.pageSize()).whenComplete((a, e) -> {
+        waiting.add(() -> client.accounts(offset, config.pageSize(), connector).whenComplete((a, e) -> {
             inFlight.decrementAndGet();
             startWaiting();
             if (e != null) {

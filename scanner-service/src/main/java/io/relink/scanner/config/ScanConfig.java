@@ -2,6 +2,7 @@ package io.relink.scanner.config;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -9,9 +10,11 @@ import io.smallrye.config.WithDefault;
 /** How scans run ({@code relink.scan.*}). */
 @ConfigMapping(prefix = "relink.scan")
 public interface ScanConfig {
-    /** Providers whose password accounts must migrate. */
-    @WithDefault("eas,ews")
-    List<String> providers();
+    /**
+     * What must migrate: on v3 the connectors whose grants move to {@code microsoft} (default {@code ews}); on v2 the
+     * providers whose password accounts must move to OAuth (default {@code eas,ews}).
+     */
+    Optional<List<String>> providers();
 
     /** Accounts per request; the SDKs use 100. */
     @WithDefault("100")

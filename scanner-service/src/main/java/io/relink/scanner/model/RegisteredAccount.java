@@ -34,6 +34,13 @@ public class RegisteredAccount extends PanacheEntityBase {
     @Column(name = "authentication_type")
     public String authenticationType;
 
+    /** v3: the grant's status, {@code valid} or {@code invalid}; null for a v2 account. */
+    @Column(name = "grant_status")
+    public String grantStatus;
+    /** v3: the v2 account id of a grant migrated from v2; null otherwise. */
+    @Column(name = "v2_account_id")
+    public String v2AccountId;
+
     @Enumerated(EnumType.STRING)
     public AccountStatus status;
 

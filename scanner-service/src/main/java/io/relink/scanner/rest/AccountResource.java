@@ -11,18 +11,22 @@ import java.util.Map;
 import io.quarkus.hibernate.orm.panache.PanacheQuery;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.panache.common.Sort;
+import io.relink.platform.rest.AccountIds;
+import io.relink.platform.rest.ApiError;
 import io.relink.platform.rest.InvalidRequestException;
 import io.relink.scanner.model.AccountStatus;
 import io.relink.scanner.model.RegisteredAccount;
 import io.relink.scanner.service.Funnel;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 
-/** The registry: accounts by status (JSON, paged; or CSV, all of them), and the funnel. */
+/** The registry: accounts by status (JSON, paged; or CSV, all of them), one account, and the funnel. */
 @Path("/api")
 public class AccountResource {
     private static final int MAX_PAGE_SIZE = 1000;
@@ -53,6 +57,23 @@ public class AccountResource {
             List<AccountView> items = query.page(p, s).list().stream().map(AccountView::of).toList();
             return new AccountPage(items, p, s, query.count());
         });
+    }
+
+    /**
+     * One account by the id the scanner detected (a v3 grant id, or a v2 account id), or, for a v3 grant migrated from
+     * v2, by its v2 account id, so a campaign begun on v2 ids can follow the same people.
+     */
+    @GET
+    @Path("/accounts/{id}")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response account(@PathParam("id") String id) {
+        AccountIds.require("id", id);
+        RegisteredAccount account = QuarkusTransaction.requiringNew().call(() -> {
+            RegisteredAccount byId = RegisteredAccount.findById(id);
+            return byId != null ? byId : RegisteredAccount.<RegisteredAccount>find("v2AccountId", id).firstResult();
+        });
+        return account == null ? Response.status(404).entity(new ApiError("not_found", "no account or grant " + id + " in the registry")).build()
+                : Response.ok(AccountView.of(account)).build();
     }
 
     /** Every account with the status (or all), as CSV, read in batches so a large registry streams in flat memory. */

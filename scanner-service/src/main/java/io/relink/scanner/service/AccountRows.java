@@ -37,16 +37,19 @@ public class AccountRows {
     private static final String COLUMNS = "account_id, status, detected_scan_id, resolved_at, resolution, unknown_reason,"
             + " notifications, last_notified_at, migrated_at, new_account_id, bounced_at, bounce_reply";
     private static final String LOCK = "SELECT " + COLUMNS + " FROM account WHERE account_id = ANY(?) ORDER BY account_id FOR UPDATE";
+    // Seen by neither this scan nor anything since it started (a webhook about the grant, v3): gone.
     private static final String LOCK_UNSEEN = "SELECT " + COLUMNS + " FROM account"
-            + " WHERE status IN ('DETECTED', 'NOTIFIED', 'UNKNOWN') AND (last_scan_id IS NULL OR last_scan_id <> ?) ORDER BY account_id FOR UPDATE";
+            + " WHERE status IN ('DETECTED', 'NOTIFIED', 'UNKNOWN') AND (last_scan_id IS NULL OR last_scan_id <> ?) AND last_seen_at < ?"
+            + " ORDER BY account_id FOR UPDATE";
     private static final String STATUS_COLUMNS = "status = ?, detected_scan_id = ?, resolved_at = ?, resolution = ?, unknown_reason = ?,"
             + " notifications = ?, last_notified_at = ?, migrated_at = ?, new_account_id = ?, bounced_at = ?, bounce_reply = ?";
     private static final String INSERT = "INSERT INTO account (account_id, email, provider, sync_state, billing_state, authentication_type,"
-            + " status, detected_scan_id, resolved_at, resolution, unknown_reason, notifications, last_notified_at, migrated_at, new_account_id,"
+            + " grant_status, v2_account_id, status, detected_scan_id, resolved_at, resolution, unknown_reason, notifications, last_notified_at, migrated_at, new_account_id,"
             + " bounced_at, bounce_reply, first_seen_at, last_seen_at, last_scan_id, updated_at)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    private static final String UPDATE_SEEN = "UPDATE account SET email = ?, provider = ?, sync_state = ?, billing_state = ?, authentication_type = ?, "
-            + STATUS_COLUMNS + ", last_seen_at = ?, last_scan_id = ?, updated_at = ? WHERE account_id = ?";
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String UPDATE_SEEN = "UPDATE account SET email = ?, provider = ?, sync_state = ?, billing_state = ?, authentication_type = ?,"
+            + " grant_status = ?, v2_account_id = ?, "
+            + STATUS_COLUMNS + ", last_seen_at = ?, last_scan_id = COALESCE(?, last_scan_id), updated_at = ? WHERE account_id = ?";
     private static final String UPDATE_STATUS = "UPDATE account SET " + STATUS_COLUMNS + ", updated_at = ? WHERE account_id = ?";
 
     private final EntityManager entityManager;
@@ -71,12 +74,13 @@ public class AccountRows {
         });
     }
 
-    /** The open and unknown rows the given scan did not see, locked until the transaction ends. */
+    /** The open and unknown rows that neither the given scan nor anything since its start saw, locked until the transaction ends. */
     @Transactional(TxType.MANDATORY)
-    List<AccountRow> lockUnseen(UUID scanId) {
+    List<AccountRow> lockUnseen(UUID scanId, Instant scanStartedAt) {
         return session().doReturningWork(connection -> {
             try (PreparedStatement select = connection.prepareStatement(LOCK_UNSEEN)) {
                 select.setObject(1, scanId);
+                select.setObject(2, timestamp(scanStartedAt));
                 List<AccountRow> rows = new ArrayList<>();
                 read(select, rows::add);
                 return rows;
@@ -90,7 +94,10 @@ public class AccountRows {
         return lock(List.of(accountId)).get(accountId);
     }
 
-    /** Inserts the new rows and updates the changed ones, each kind in one batch; {@code scanId} is the scan that saw them. */
+    /**
+     * Inserts the new rows and updates the changed ones, each kind in one batch; {@code scanId} is the scan that saw
+     * them, or null for a webhook, which leaves the scan that last saw a row as it was.
+     */
     @Transactional(TxType.MANDATORY)
     void write(Collection<AccountRow> rows, UUID scanId, Instant now) {
         OffsetDateTime at = timestamp(now);
@@ -162,14 +169,16 @@ public class AccountRows {
         return at == null ? null : at.toInstant();
     }
 
-    /** email, provider, sync_state, billing_state, authentication_type; returns the next parameter index. */
+    /** email, provider, sync_state, billing_state, authentication_type, grant_status, v2_account_id; returns the next parameter index. */
     private static int bindObserved(PreparedStatement statement, int from, NylasAccount account) throws SQLException {
         statement.setString(from, account.email());
         statement.setString(from + 1, account.provider());
         statement.setString(from + 2, account.syncState());
         statement.setString(from + 3, account.billingState());
         statement.setString(from + 4, account.authenticationType());
-        return from + 5;
+        statement.setString(from + 5, account.grantStatus());
+        statement.setString(from + 6, account.v2AccountId());
+        return from + 7;
     }
 
     /**

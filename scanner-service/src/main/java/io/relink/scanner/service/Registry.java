@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
 
@@ -79,8 +80,11 @@ public class Registry {
                     row = rows.computeIfAbsent(account.id(), AccountRow::unregistered);
                     if (row.detect(scanId)) {
                         scan.newlyDetected++;
-                        events.add(AccountDetected.of(now, account.id(), account.email(), account.provider(),
-                                account.syncState(), account.billingState(), scanId));
+                        events.add(account.grantStatus() != null
+                                ? AccountDetected.ofGrant(now, account.id(), account.email(), account.provider(), account.grantStatus(),
+                                        account.v2AccountId(), scanId)
+                                : AccountDetected.of(now, account.id(), account.email(), account.provider(), account.syncState(),
+                                        account.billingState(), scanId));
                     }
                 }
                 case UNKNOWN -> {
@@ -124,7 +128,7 @@ public class Registry {
     public void complete(UUID scanId) {
         Instant now = clock.instant();
         Scan scan = Scan.findById(scanId);
-        List<AccountRow> unseen = accountRows.lockUnseen(scanId);
+        List<AccountRow> unseen = accountRows.lockUnseen(scanId, scan.startedAt);
         List<RelinkEvent> events = new ArrayList<>();
         for (AccountRow row : unseen) {
             if (row.resolve(Reason.GONE, now)) {
@@ -137,6 +141,59 @@ public class Registry {
         scan.status = Scan.Status.COMPLETED;
         scan.finishedAt = now;
         scan.checkpointIds = null;
+    }
+
+    /**
+     * A Nylas webhook about a grant (v3), applied as the grant is now ({@code current}, read from Nylas after the
+     * notification; empty when Nylas no longer has it): detected if it must migrate and was not open yet, resolved if it
+     * no longer needs to (gone, or on another connector), else unchanged. Reading the grant rather than trusting the
+     * notification makes repeats and reordering harmless. Returns what it did.
+     */
+    @Transactional(TxType.MANDATORY)
+    public String applyGrant(String grantId, Optional<NylasAccount> current, String webhookId) {
+        Instant now = clock.instant();
+        AccountRow row = accountRows.lock(grantId);
+        List<RelinkEvent> events = new ArrayList<>();
+        String outcome = "UNCHANGED";
+        if (current.isEmpty()) {
+            if (row != null && row.resolve(Reason.GONE, now)) {
+                events.add(AccountResolved.byWebhook(now, grantId, Reason.GONE, webhookId));
+                outcome = "RESOLVED";
+            }
+        } else {
+            NylasAccount grant = current.get();
+            switch (classifier.verdict(grant)) {
+                case AFFECTED -> {
+                    row = row != null ? row : AccountRow.unregistered(grantId);
+                    if (row.detect(null)) {
+                        events.add(AccountDetected.ofGrantByWebhook(now, grantId, grant.email(), grant.provider(), grant.grantStatus(),
+                                grant.v2AccountId(), webhookId));
+                        outcome = "DETECTED";
+                    }
+                }
+                case UNKNOWN -> {
+                    row = row != null ? row : AccountRow.unregistered(grantId);
+                    row.markUnknown(classifier.unknownReason(grant));
+                    outcome = "UNKNOWN";
+                }
+                case NOT_AFFECTED -> {
+                    Reason reason = classifier.resolution(grant).orElse(Reason.NOW_OAUTH);
+                    if (row != null && row.resolve(reason, now)) {
+                        events.add(AccountResolved.byWebhook(now, grantId, reason, webhookId));
+                        outcome = "RESOLVED";
+                    }
+                }
+            }
+            if (row != null) {
+                row.observe(grant);
+            }
+        }
+        if (row != null) {
+            accountRows.write(List.of(row), null, now);
+        }
+        outcome = row == null && current.isPresent() ? "NOT_OURS" : outcome;
+        outbox.publishAll(events);
+        return outcome;
     }
 
     @Transactional

@@ -55,6 +55,7 @@ public class ScanService {
 
     private final ScanConfig config;
     private final NylasClient client;
+    private final AccountClassifier classifier;
     private final Registry registry;
     private final ScanMetrics metrics;
     private final Clock clock;
@@ -67,8 +68,9 @@ public class ScanService {
     private final Set<UUID> runningHere = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean stopping = new AtomicBoolean();
 
-    public ScanService(ScanConfig config, NylasClient client, Registry registry, ScanMetrics metrics, Clock clock) {
+    public ScanService(ScanConfig config, NylasClient client, AccountClassifier classifier, Registry registry, ScanMetrics metrics, Clock clock) {
         this.config = config;
+        this.classifier = classifier;
         this.client = client;
         this.registry = registry;
         this.metrics = metrics;
@@ -145,7 +147,7 @@ public class ScanService {
 
     private void run(UUID scanId, Start start) {
         try {
-            PageFetcher fetcher = new PageFetcher(client, config, (offset, attempt, failure) -> {
+            PageFetcher fetcher = new PageFetcher(client, config, classifier.listingFilter(), (offset, attempt, failure) -> {
                 metrics.retried();
                 registry.countRetry(scanId);
             });

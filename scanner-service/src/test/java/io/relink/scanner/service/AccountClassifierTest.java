@@ -13,12 +13,13 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import io.relink.events.AccountResolved.Reason;
 import io.relink.nylas.NylasAccount;
+import io.relink.nylas.NylasConfig.Api;
 import io.relink.scanner.service.AccountClassifier.Verdict;
 
-/** What each kind of Nylas account means for the migration, with the default providers eas and ews. */
+/** What each kind of Nylas account (v2) or grant (v3) means for the migration, with each version's default providers. */
 @Tag("unit")
 class AccountClassifierTest {
-    private final AccountClassifier classifier = new AccountClassifier(List.of("eas", " EWS "));
+    private final AccountClassifier classifier = new AccountClassifier(Api.V2, List.of("eas", " EWS "));
 
     @ParameterizedTest(name = "{0}/{1}/{2}/{3} is {4}")
     @CsvSource(nullValues = "null", value = {
@@ -52,5 +53,29 @@ class AccountClassifierTest {
     void onlyTheMigratingProvidersAreRegistered(String provider) {
         assertFalse(classifier.isMigratingProvider(new NylasAccount("a1", "u@x.example", provider, "running", "paid", "password")));
         assertNull(classifier.unknownReason(new NylasAccount("a1", "u@x.example", provider, "running", "paid", "password")));
+    }
+
+    /**
+     * v3: every grant on ews migrates, valid or invalid, whatever its v2 past; a microsoft grant does not; there is no
+     * authentication type to be unknown, only an address that is not one plain address.
+     */
+    @ParameterizedTest(name = "{0}/{1}/{2} is {3}")
+    @CsvSource(nullValues = "null", value = {
+            "ews,       valid,   user@contoso.example,        AFFECTED",
+            "ews,       invalid, user@contoso.example,        AFFECTED",
+            "EWS,       valid,   user@contoso.example,        AFFECTED",
+            "microsoft, valid,   user@contoso.example,        NOT_AFFECTED",
+            "imap,      invalid, user@contoso.example,        NOT_AFFECTED",
+            "ews,       valid,   'Ann <ann@contoso.example>', UNKNOWN",
+            "ews,       valid,   null,                        UNKNOWN",
+    })
+    void v3Verdict(String connector, String grantStatus, String email, Verdict verdict) {
+        AccountClassifier v3 = new AccountClassifier(Api.V3, List.of("ews"));
+        NylasAccount grant = NylasAccount.grant("4f0c1e2a-0000-4000-8000-000000000001", email, connector, grantStatus, "v2-id");
+        assertEquals(verdict, v3.verdict(grant));
+        assertEquals(verdict == Verdict.NOT_AFFECTED ? Optional.of(Reason.NOW_OAUTH) : Optional.empty(), v3.resolution(grant));
+        assertEquals(Optional.of("ews"), v3.listingFilter(), "one connector: the listing is filtered to it");
+        assertEquals(Optional.empty(), new AccountClassifier(Api.V3, List.of("ews", "imap")).listingFilter());
+        assertEquals(Optional.empty(), classifier.listingFilter(), "v2 lists every account");
     }
 }
