@@ -57,20 +57,10 @@ import jakarta.inject.Inject;
  * The hand-over through the real pages and the sandbox's sign-in, and every way it must refuse: the same suite for
  * both modes ({@link HostedHandOverTest}, {@link NativeHandOverTest}), each of which adds the misuse of its own ends.
  */
-abstract class HandOverSuite {
-    private static final ObjectMapper JSON = new ObjectMapper();
+abstract class HandOverSuite extends ReauthTestBase {
 
     @Inject
     InMemorySpanExporter spans;
-
-    @InjectDevstack
-    Devstack devstack;
-
-    @InjectSandbox
-    SandboxProcess sandbox;
-
-    @Inject
-    LinkTokens links;
 
     @Inject
     Retention retention;
@@ -325,26 +315,11 @@ abstract class HandOverSuite {
                 "relink_reauth_refusals_total{reason=\"" + reason + "\"}");
     }
 
-    /** The query of a callback whose code is {@code code} and whose state is {@code stateOf}'s: a code carried to another sign-in. */
-    static String withCode(SignInFlow.Callback stateOf, SignInFlow.Callback codeOf) {
-        return "code=" + URLEncoder.encode(SignInFlow.query(URI.create("?" + codeOf.query())).get("code"), StandardCharsets.UTF_8)
-                + "&state=" + URLEncoder.encode(SignInFlow.query(URI.create("?" + stateOf.query())).get("state"), StandardCharsets.UTF_8);
-    }
-
-    static io.restassured.specification.RequestSpecification admin() {
-        return given().header("Authorization", "Bearer test-admin-key");
-    }
-
     /** The n-th affected account of the sandbox, as the scanner would have found it. */
     @SuppressWarnings("unchecked")
     Map<String, Object> affected(int n) throws Exception {
         String id = (String) ((List<Object>) sandboxJson("/sandbox/ground-truth").get("affected")).get(n);
         return SignInFlow.account(sandbox, id);
-    }
-
-    @SuppressWarnings("unchecked")
-    Map<String, Object> sandboxJson(String path) throws Exception {
-        return JSON.readValue(sandbox.control("GET", path, null), Map.class);
     }
 
     /** The token Nylas issued in the hand-over: the account's newest (the first is the one it had before). */
@@ -361,44 +336,5 @@ abstract class HandOverSuite {
         return forAccount;
     }
 
-    @SuppressWarnings("unchecked")
-    Map<String, Object> requests() throws Exception {
-        return (Map<String, Object>) sandboxJson("/sandbox/inspection").get("requests");
-    }
 
-    /** The refresh tokens Microsoft issued to the customer's app (native mode): credentials for Nylas only. */
-    @SuppressWarnings("unchecked")
-    List<String> microsoftRefreshTokens() throws Exception {
-        return (List<String>) sandboxJson("/sandbox/inspection").get("microsoft_refresh_tokens");
-    }
-
-    List<AccountMigrated> awaitMigrated(String accountId, int count) {
-        try (TopicClient client = new TopicClient(devstack.kafka().bootstrapServers())) {
-            return await().atMost(Duration.ofSeconds(30)).until(() -> client.readFromBeginning(Topics.MIGRATIONS, Integer.MAX_VALUE, Duration.ofSeconds(2))
-                    .stream().filter(r -> accountId.equals(r.key()))
-                    .map(r -> (AccountMigrated) EventCodec.read(CloudEventHeaders.read(r.headers(), CloudEventHeaders.TYPE), r.value())).toList(),
-                    e -> e.size() >= count);
-        }
-    }
-
-    /** The secret (an access or refresh token) is in no log line, no event, and nowhere in the database in clear. */
-    void assertSecretNowhere(String token) throws Exception {
-        String log = Files.readString(Path.of("target/reauth-test.log"));
-        assertFalse(log.contains(token), "the token is in the log");
-        try (TopicClient client = new TopicClient(devstack.kafka().bootstrapServers())) {
-            for (String topic : Topics.all()) {
-                assertTrue(client.readFromBeginning(topic, Integer.MAX_VALUE, Duration.ofSeconds(1)).stream()
-                        .noneMatch(r -> r.value() != null && new String(r.value(), StandardCharsets.UTF_8).contains(token)), "the token is on " + topic);
-            }
-        }
-        try (Connection c = devstack.database().connect(); Statement s = c.createStatement();
-                // The token is base64url, safe inside a literal: its bytes in any binary column, its text in any row.
-                ResultSet rs = s.executeQuery("SELECT (SELECT count(*) FROM migration WHERE position(convert_to('" + token + "', 'UTF8') in token_ciphertext) > 0)"
-                        + " + (SELECT count(*) FROM outbox_event WHERE position(convert_to('" + token + "', 'UTF8') in payload) > 0)"
-                        + " + (SELECT count(*) FROM (SELECT row_to_json(m)::text t FROM migration m UNION ALL SELECT row_to_json(f)::text FROM reauth_failure f"
-                        + " UNION ALL SELECT row_to_json(o)::text FROM oauth_state o) x WHERE position('" + token + "' in t) > 0)")) {
-            rs.next();
-            assertEquals(0, rs.getInt(1), "the token is in the database in clear");
-        }
-    }
 }

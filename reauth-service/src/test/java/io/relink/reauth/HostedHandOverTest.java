@@ -25,7 +25,8 @@ import io.relink.links.LinkTokens.Purpose;
 /** The suite in hosted mode (the default), and the misuse of hosted mode's own end: the Nylas code in the callback. */
 @QuarkusTest
 @WithTestResource(DevstackResource.class)
-@WithTestResource(value = SandboxResource.class, initArgs = @ResourceArg(name = "relink.sandbox.accounts", value = "500"))
+@WithTestResource(value = SandboxResource.class, initArgs = { @ResourceArg(name = "relink.sandbox.accounts", value = "500"),
+        @ResourceArg(name = SandboxResource.NYLAS_API, value = "v2") })
 class HostedHandOverTest extends HandOverSuite {
     @Override
     int nylasCallsPerSignIn() {

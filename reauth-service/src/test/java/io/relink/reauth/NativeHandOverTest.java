@@ -27,7 +27,7 @@ import io.relink.links.LinkTokens.Purpose;
  */
 @QuarkusTest
 @WithTestResource(DevstackResource.class)
-@WithTestResource(value = SandboxResource.class, initArgs = { @ResourceArg(name = "relink.sandbox.accounts", value = "500"),
+@WithTestResource(value = SandboxResource.class, initArgs = { @ResourceArg(name = "relink.sandbox.accounts", value = "500"), @ResourceArg(name = SandboxResource.NYLAS_API, value = "v2"),
         @ResourceArg(name = SandboxResource.NATIVE_AUTH, value = "true") })
 class NativeHandOverTest extends HandOverSuite {
     @Override

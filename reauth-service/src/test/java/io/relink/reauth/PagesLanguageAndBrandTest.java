@@ -11,6 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -29,7 +30,7 @@ import jakarta.inject.Inject;
 @QuarkusTest
 @TestProfile(PagesLanguageAndBrandTest.Brand.class)
 @WithTestResource(DevstackResource.class)
-@WithTestResource(SandboxResource.class)
+@WithTestResource(value = SandboxResource.class, initArgs = @ResourceArg(name = SandboxResource.NYLAS_API, value = "v2"))
 class PagesLanguageAndBrandTest {
     public static class Brand implements QuarkusTestProfile {
         @Override

@@ -25,7 +25,8 @@ import jakarta.inject.Inject;
 @QuarkusTest
 @TestProfile(RevokeOldTokensTest.RevokeOldTokens.class)
 @WithTestResource(DevstackResource.class)
-@WithTestResource(value = io.relink.devstack.SandboxResource.class, initArgs = @ResourceArg(name = "relink.sandbox.accounts", value = "200"))
+@WithTestResource(value = io.relink.devstack.SandboxResource.class, initArgs = { @ResourceArg(name = "relink.sandbox.accounts", value = "200"),
+        @ResourceArg(name = io.relink.devstack.SandboxResource.NYLAS_API, value = "v2") })
 class RevokeOldTokensTest {
     public static class RevokeOldTokens implements QuarkusTestProfile {
         @Override

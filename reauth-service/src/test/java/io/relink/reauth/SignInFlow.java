@@ -51,7 +51,13 @@ final class SignInFlow {
         assertTrue(refresh.find(), "the button's page moves on to the sign-in: " + start.asString());
         URI signIn = URI.create(refresh.group(1).replace("&amp;", "&"));
         URI microsoft;
-        if (signIn.getPath().equals("/oauth/authorize")) {
+        if (signIn.getPath().equals("/v3/connect/auth")) {
+            assertEquals(sandbox.baseUrl(), signIn.getScheme() + "://" + signIn.getAuthority(), "hosted v3: Nylas's sign-in");
+            Map<String, String> query = query(signIn);
+            assertEquals("microsoft", query.get("provider"));
+            assertEquals("s256", query.get("code_challenge_method"), "Nylas's PKCE");
+            microsoft = location(BROWSER.send(HttpRequest.newBuilder(signIn).build(), HttpResponse.BodyHandlers.ofString()));
+        } else if (signIn.getPath().equals("/oauth/authorize")) {
             assertEquals(sandbox.baseUrl(), signIn.getScheme() + "://" + signIn.getAuthority(), "hosted: Nylas's sign-in");
             assertTrue(signIn.getRawQuery().contains("redirect_on_error=true"), signIn.toString());
             microsoft = location(BROWSER.send(HttpRequest.newBuilder(signIn).build(), HttpResponse.BodyHandlers.ofString()));
@@ -108,6 +114,14 @@ final class SignInFlow {
     private static URI location(HttpResponse<String> redirect) {
         assertEquals(303, redirect.statusCode(), redirect.uri() + ": " + redirect.body());
         return URI.create(redirect.headers().firstValue("Location").orElseThrow());
+    }
+
+    /** The v3 grant as Nylas's API shows it ({@code data} of {@code GET /v3/grants/{id}}), or null when there is none. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> grant(SandboxProcess sandbox, String id) throws Exception {
+        HttpResponse<String> r = BROWSER.send(HttpRequest.newBuilder(URI.create(sandbox.baseUrl() + "/v3/grants/" + id))
+                .header("Authorization", "Bearer " + SandboxProcess.API_KEY).build(), HttpResponse.BodyHandlers.ofString());
+        return r.statusCode() == 404 ? null : (Map<String, Object>) JSON.readValue(r.body(), Map.class).get("data");
     }
 
     /** The account as Nylas's API shows it (application auth with the sandbox's secret). */

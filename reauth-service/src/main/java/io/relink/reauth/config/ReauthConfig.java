@@ -41,11 +41,26 @@ public interface ReauthConfig {
         Mode mode();
 
         /**
-         * The Nylas scopes to ask for (both modes), comma-separated: the same as the customer's application uses today. No default:
-         * a narrower set than the application's would silently take access away (the README says how to read the
-         * scopes of an existing token).
+         * The scopes to ask for. v2 (required there): Nylas's scopes, comma-separated, the same as the customer's
+         * application uses today; no default, since a narrower set than the application's would silently take access
+         * away (the README says how to read the scopes of an existing token). v3 (optional): Microsoft Graph scopes,
+         * space-separated, sent as {@code scope}; unset, Nylas asks for the scopes of the application's
+         * {@code microsoft} connector, which is where v3 keeps them.
          */
-        String scopes();
+        Optional<String> scopes();
+
+        /**
+         * What becomes of the old grant after a v3 migration to another connector: {@code keep} (default), or
+         * {@code delete-after:<duration>} ({@code delete-after:7d}), which deletes it with {@code DELETE /v3/grants/{id}}
+         * once that time has passed since the migration. Deleting a grant is final: the customer's systems must have
+         * moved to the new grant id by then. v2 accounts are downgraded instead ({@code downgrade-old-account}).
+         */
+        @WithDefault("keep")
+        String oldGrant();
+
+        /** How often old grants due for deletion are looked for (and failed deletions tried again). */
+        @WithDefault("1m")
+        Duration oldGrantInterval();
 
         /**
          * The Nylas {@code provider} for {@code /oauth/authorize}. Best left unset: Nylas then recognises a Microsoft 365

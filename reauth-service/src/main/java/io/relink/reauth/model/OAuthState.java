@@ -12,6 +12,11 @@ import jakarta.persistence.Table;
 @Entity
 @Table(name = "oauth_state")
 public class OAuthState extends PanacheEntityBase {
+    /** {@link #signIn}: v3 hosted authentication (with Nylas's PKCE). */
+    public static final String HOSTED_V3 = "hosted-v3";
+    /** {@link #signIn}: native (custom) authentication at Microsoft, either API. */
+    public static final String NATIVE = "native";
+
     @Id
     @Column(name = "state_hash")
     public String stateHash;
@@ -32,9 +37,12 @@ public class OAuthState extends PanacheEntityBase {
     /** The account's trace from the link (W3C traceparent); null when tracing was off. */
     @Column(name = "trace_parent")
     public String traceParent;
-    /** Native mode: the PKCE code verifier, encrypted with the state's hash as associated data; null in hosted mode. */
+    /** The PKCE code verifier (native mode, v3 hosted), encrypted with the state's hash as associated data; null in v2 hosted mode. */
     @Column(name = "code_verifier")
     public byte[] codeVerifier;
     @Column(name = "code_verifier_key_id")
     public String codeVerifierKeyId;
+    /** How the sign-in was started ({@link #HOSTED_V3}, {@link #NATIVE}); null for v2 hosted, and for rows of before. */
+    @Column(name = "sign_in")
+    public String signIn;
 }

@@ -26,10 +26,17 @@ import jakarta.ws.rs.core.Response;
 @Path("/api/migrations")
 @Produces(MediaType.APPLICATION_JSON)
 public class MigrationResource {
+    /**
+     * A migration; v3 adds the old grant's provider and v2 account id, and what became of the old grant:
+     * {@code oldGrantDeleteAt} (due for deletion then; null while kept or once settled), {@code oldGrantDeletedAt} and
+     * {@code oldGrantOutcome} ({@code DELETED}, {@code ALREADY_GONE}), the attempts and the last error.
+     */
     public record MigrationView(String accountId, String newAccountId, String email, String provider, boolean previousAccountCancelled,
-            Instant migratedAt) {
+            Instant migratedAt, String previousProvider, String v2AccountId, Instant oldGrantDeleteAt, Instant oldGrantDeletedAt,
+            String oldGrantOutcome, int oldGrantAttempts, String oldGrantLastError) {
         static MigrationView of(Migration m) {
-            return new MigrationView(m.accountId, m.newAccountId, m.email, m.provider, m.previousCancelled, m.migratedAt);
+            return new MigrationView(m.accountId, m.newAccountId, m.email, m.provider, m.previousCancelled, m.migratedAt, m.previousProvider,
+                    m.v2AccountId, m.oldGrantDeleteAt, m.oldGrantDeletedAt, m.oldGrantOutcome, m.oldGrantAttempts, m.oldGrantLastError);
         }
     }
 
@@ -50,6 +57,16 @@ public class MigrationResource {
         this.config = config;
     }
 
+    /** One migration, with what became of its old grant. */
+    @GET
+    @Path("/{accountId}")
+    public Response migration(@PathParam("accountId") String accountId) {
+        AccountIds.require("accountId", accountId);
+        Migration m = QuarkusTransaction.requiringNew().call(() -> Migration.<Migration>findById(accountId));
+        return m == null ? Response.status(404).entity(new ApiError("not_found", "account " + accountId + " has not migrated")).build()
+                : Response.ok(MigrationView.of(m)).build();
+    }
+
     /** The 500 most recent migrations. */
     @GET
     public List<MigrationView> list() {
@@ -64,6 +81,10 @@ public class MigrationResource {
         Migration m = QuarkusTransaction.requiringNew().call(() -> Migration.<Migration>findById(accountId));
         if (m == null) {
             return Response.status(404).entity(new ApiError("not_found", "account " + accountId + " has not migrated")).build();
+        }
+        if (m.tokenCiphertext == null && m.tokenPurgedAt == null) {
+            return Response.status(404).entity(new ApiError("no_token", "account " + accountId + " migrated to grant " + m.newAccountId
+                    + " by custom authentication, which issues no access token: call Nylas v3 with the API key and that grant id")).build();
         }
         if (m.tokenCiphertext == null) {
             return Response.status(410).entity(new ApiError("token_deleted", "the access token of account " + accountId + " was deleted at "

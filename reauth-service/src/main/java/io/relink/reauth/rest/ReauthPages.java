@@ -43,6 +43,7 @@ import jakarta.ws.rs.core.Response;
 @Path("/reauth")
 @Produces(MediaType.TEXT_HTML)
 public class ReauthPages {
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(ReauthPages.class);
     static final String STATE_COOKIE = "relink_reauth";
 
     /** What every page shows besides its own text: the brand, and the language chosen from Accept-Language. */
@@ -161,6 +162,23 @@ public class ReauthPages {
     public TemplateInstance done(@RestHeader("Accept-Language") String languages) {
         Page view = view(languages);
         return page(Templates.done(view), view);
+    }
+
+    /**
+     * Anything unexpected behind a page: a readable page, and a log line with an error id that names neither the path
+     * (it holds the link token) nor the query (the callback's code and state), which Quarkus's own handler would log.
+     */
+    @ServerExceptionMapper
+    public Response unexpected(RuntimeException e, HttpHeaders headers) {
+        if (e instanceof jakarta.ws.rs.WebApplicationException web) {
+            return web.getResponse();
+        }
+        String errorId = java.util.UUID.randomUUID().toString();
+        LOG.errorf(e, "a reauth page failed (error id %s)", errorId);
+        Page view = view(headers.getHeaderString(HttpHeaders.ACCEPT_LANGUAGE));
+        PageMessages text = MessageBundles.get(PageMessages.class, Localized.Literal.of(view.language()));
+        return Response.status(500).type(MediaType.TEXT_HTML_TYPE)
+                .entity(page(Templates.problem(view, text.failed_title(), text.failed_text(), null), view)).build();
     }
 
     @ServerExceptionMapper

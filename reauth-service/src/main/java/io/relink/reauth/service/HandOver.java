@@ -23,6 +23,7 @@ import io.relink.links.LinkTokens;
 import io.relink.nylas.NylasCallException;
 import io.relink.nylas.NylasClient;
 import io.relink.nylas.NylasConfig;
+import io.relink.nylas.NylasConfig.Api;
 import io.relink.nylas.TokenGrant;
 import io.relink.platform.brand.BrandCheck;
 import io.relink.platform.brand.BrandConfig;
@@ -94,6 +95,7 @@ public class HandOver {
     private final Outbox outbox;
     private final Clock clock;
     private final EntityManager entityManager;
+    private final OldGrantPolicy oldGrant;
 
     HandOver(ReauthConfig config, MicrosoftConfig microsoftConfig, NylasConfig nylasConfig, HostedSignIn hosted, NativeSignIn nativeAuth,
             LinkTokens links, NylasClient nylas, TokenCipher cipher, Outbox outbox, Clock clock, EntityManager entityManager, AccountTraces traces,
@@ -102,13 +104,18 @@ public class HandOver {
         this.nylasConfig = nylasConfig;
         // Checked here, at start: a deployment with a setting missing or wrong does not start, and says which.
         BrandCheck.check(brand, false);
+        if (nylasConfig.api() == Api.V2 && config.reauth().scopes().filter(s -> !s.isBlank()).isEmpty()) {
+            throw new IllegalStateException("relink.reauth.scopes (RELINK_REAUTH_SCOPES) is required with Nylas v2: the Nylas scopes the "
+                    + "customer's application uses today");
+        }
         if (config.reauth().mode() == ReauthConfig.Mode.NATIVE) {
             NativeSignIn.checkSettings(microsoftConfig);
             this.signIn = nativeAuth;
         } else {
-            HostedSignIn.checkSettings(config);
+            HostedSignIn.checkSettings(config, nylasConfig);
             this.signIn = hosted;
         }
+        this.oldGrant = OldGrantPolicy.parse(config.reauth().oldGrant());
         this.traces = traces;
         this.links = links;
         this.nylas = nylas;
@@ -116,7 +123,8 @@ public class HandOver {
         this.outbox = outbox;
         this.clock = clock;
         this.entityManager = entityManager;
-        LOG.infof("users sign in by %s authentication", config.reauth().mode().name().toLowerCase(Locale.ROOT));
+        LOG.infof("users sign in by %s authentication (Nylas %s); old grants: %s", config.reauth().mode().name().toLowerCase(Locale.ROOT),
+                nylasConfig.api().name().toLowerCase(Locale.ROOT), oldGrant);
     }
 
     /** The link's claims, refusing an invalid or expired link and an account already migrated. Changes nothing. */
@@ -215,6 +223,41 @@ public class HandOver {
             throw new RefusedException(Refusal.WRONG_ACCOUNT, retry);
         }
         boolean idChanged = !grant.accountId().equals(claimed.accountId);
+        Retirement retired = nylasConfig.api() == Api.V3 ? readOldGrant(claimed.accountId) : retireV2Account(claimed, grant, idChanged);
+        QuarkusTransaction.requiringNew().run(() -> {
+            Migration migration = new Migration();
+            migration.accountId = claimed.accountId;
+            migration.newAccountId = grant.accountId();
+            migration.email = claimed.email;
+            migration.provider = grant.provider() == null ? "unknown" : grant.provider();
+            if (grant.accessToken() != null) {
+                TokenCipher.Sealed token = cipher.seal(claimed.accountId, grant.accessToken());
+                migration.tokenCiphertext = token.bytes();
+                migration.tokenKeyId = token.keyId();
+            }
+            migration.previousCancelled = retired.cancelled();
+            migration.previousProvider = retired.provider();
+            migration.v2AccountId = retired.v2AccountId();
+            migration.migratedAt = clock.instant();
+            // v3: the old grant is kept, or deleted once the grace has passed (OldGrants); never one that Nylas kept.
+            migration.oldGrantDeleteAt = nylasConfig.api() == Api.V3 && idChanged ? oldGrant.deleteAt(migration.migratedAt) : null;
+            migration.persist();
+            outbox.publish(AccountMigrated.of(migration.migratedAt, claimed.accountId, grant.accountId(), migration.provider,
+                    retired.cancelled(), retired.provider(), retired.v2AccountId()));
+        });
+        LOG.infof("account %s migrated (new id %s)", claimed.accountId, grant.accountId());
+        return claimed.accountId;
+    }
+
+    /** What became of the old account, and what is known of it. */
+    private record Retirement(boolean cancelled, String provider, String v2AccountId) {
+    }
+
+    /**
+     * v2: a new account id cancels the old account (downgrade, unless configured off) and revokes its tokens; a kept id
+     * may revoke the old tokens ({@code revoke-old-tokens}). A failure is recorded for operators: the new account works.
+     */
+    private Retirement retireV2Account(OAuthState claimed, TokenGrant grant, boolean idChanged) {
         boolean cancelled = false;
         if (idChanged) {
             try {
@@ -224,7 +267,6 @@ public class HandOver {
                 }
                 nylas.revokeAllExcept(claimed.accountId, grant.accessToken());
             } catch (NylasCallException e) {
-                // The new account works; the old one must still be cancelled: recorded for operators.
                 recordFailure(claimed.accountId, "old account not fully retired: " + e.getMessage());
             }
         } else if (config.reauth().revokeOldTokens()) {
@@ -234,23 +276,20 @@ public class HandOver {
                 recordFailure(claimed.accountId, "old tokens not revoked: " + e.getMessage());
             }
         }
-        boolean previousCancelled = cancelled;
-        QuarkusTransaction.requiringNew().run(() -> {
-            Migration migration = new Migration();
-            migration.accountId = claimed.accountId;
-            migration.newAccountId = grant.accountId();
-            migration.email = claimed.email;
-            migration.provider = grant.provider() == null ? "unknown" : grant.provider();
-            TokenCipher.Sealed token = cipher.seal(claimed.accountId, grant.accessToken());
-            migration.tokenCiphertext = token.bytes();
-            migration.tokenKeyId = token.keyId();
-            migration.previousCancelled = previousCancelled;
-            migration.migratedAt = clock.instant();
-            migration.persist();
-            outbox.publish(AccountMigrated.of(migration.migratedAt, claimed.accountId, grant.accountId(), migration.provider, previousCancelled));
-        });
-        LOG.infof("account %s migrated (new id %s)", claimed.accountId, grant.accountId());
-        return claimed.accountId;
+        return new Retirement(cancelled, null, null);
+    }
+
+    /**
+     * v3: the old grant stays as it is for now ({@code relink.reauth.old-grant} may delete it later); its connector
+     * and v2 account id are read for AccountMigrated. If that read fails the migration stands, without them.
+     */
+    private Retirement readOldGrant(String grantId) {
+        try {
+            return nylas.account(grantId).map(g -> new Retirement(false, g.provider(), g.v2AccountId())).orElse(new Retirement(false, null, null));
+        } catch (NylasCallException e) {
+            LOG.warnf("the old grant %s could not be read for its provider: %s", grantId, e.getMessage());
+            return new Retirement(false, null, null);
+        }
     }
 
     /** The claimed state (null when unknown), or the refusal that stops the hand-over before any code exchange. */

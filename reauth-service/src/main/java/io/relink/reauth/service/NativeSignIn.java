@@ -19,9 +19,10 @@ import io.relink.reauth.model.OAuthState;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * Nylas's Native Authentication for Microsoft: the browser signs in at the Microsoft identity platform with the
+ * Nylas's native (v3: custom) authentication for Microsoft: the browser signs in at the Microsoft identity platform with the
  * customer's own Azure app (PKCE, S256), comes back with Microsoft's code, which we redeem for a refresh token; Nylas's
- * {@code /connect/authorize} takes that for a code, and {@code /connect/token} gives the account's token. No Nylas page.
+ * v3's {@code /v3/connect/custom} takes it and creates the {@code microsoft} grant (v2: {@code /connect/authorize} takes
+ * it for a code, and {@code /connect/token} gives the account's token). No Nylas page.
  * The refresh token lives only in this call: never stored, logged or published.
  */
 @ApplicationScoped
@@ -68,6 +69,7 @@ class NativeSignIn implements SignInMethod {
         TokenCipher.Sealed sealed = cipher.seal(row.stateHash, verifier);
         row.codeVerifier = sealed.bytes();
         row.codeVerifierKeyId = sealed.keyId();
+        row.signIn = OAuthState.NATIVE;
         return microsoft.authorityBase() + "/oauth2/v2.0/authorize"
                 + "?client_id=" + encode(microsoft.clientId().orElseThrow())
                 + "&response_type=code"
@@ -82,9 +84,9 @@ class NativeSignIn implements SignInMethod {
 
     @Override
     public TokenGrant finish(String code, OAuthState claimed) {
-        if (claimed.codeVerifier == null) {
+        if (claimed.codeVerifier == null || OAuthState.HOSTED_V3.equals(claimed.signIn)) {
             // Started in hosted mode before the switch to native: its code is Nylas's, which Microsoft must not get.
-            throw new SignInFailure(HandOver.Refusal.STATE_INVALID, "the sign-in state has no PKCE verifier (started in hosted mode?)");
+            throw new SignInFailure(HandOver.Refusal.STATE_INVALID, "the sign-in state has no PKCE verifier of native mode (started in hosted mode?)");
         }
         Redemption redemption;
         try {
@@ -98,9 +100,8 @@ class NativeSignIn implements SignInMethod {
         }
         String name = redemption.idToken().name() == null ? claimed.email : redemption.idToken().name();
         try {
-            String nylasCode = nylas.connectAuthorize(name, claimed.email, config.reauth().scopes(), new MicrosoftCredentials(
+            return nylas.connectMicrosoft(name, claimed.email, config.reauth().scopes().orElse(null), new MicrosoftCredentials(
                     microsoft.clientId().orElseThrow(), microsoft.clientSecret().orElseThrow(), redemption.refreshToken(), config.callbackUrl()));
-            return nylas.connectToken(nylasCode);
         } catch (NylasCallException e) {
             throw new SignInFailure(HandOver.Refusal.NYLAS_FAILED, e.getMessage());
         }
