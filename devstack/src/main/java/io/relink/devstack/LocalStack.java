@@ -29,6 +29,12 @@ public final class LocalStack {
         } else if (!mode.equals("hosted")) {
             throw new IllegalArgumentException("relink.local.reauth-mode is hosted or native, not " + mode);
         }
+        String api = Settings.get("relink.local.nylas-api", "v3");
+        if (api.equals("v2")) {
+            builder.nylasV2();
+        } else if (!api.equals("v3")) {
+            throw new IllegalArgumentException("relink.local.nylas-api is v3 or v2, not " + api);
+        }
         RelinkSystem system = builder.start();
         MailboxPage mailbox = new MailboxPage(system.mail(), Integer.parseInt(Settings.get("relink.local.mailbox-port", "8025")));
         AtomicBoolean stopping = new AtomicBoolean();
@@ -43,7 +49,7 @@ public final class LocalStack {
         String scan = system.scanner().call("POST", "/api/scans", key);
         String auth = "curl -H 'Authorization: Bearer " + key + "' ";
         System.out.println();
-        System.out.println("Relink is running (reauth in " + mode + " mode). A scan started: " + scan);
+        System.out.println("Relink is running on Nylas " + api + " (reauth in " + mode + " mode). A scan started: " + scan);
         System.out.println("  mailbox:  " + mailbox.url() + "   (open an email, follow its link, press the button, Accept at the Microsoft stand-in)");
         System.out.println("  funnel:   " + auth + system.scanner().url("/api/summary"));
         System.out.println("  scans:    " + auth + system.scanner().url("/api/scans"));
@@ -51,7 +57,7 @@ public final class LocalStack {
         System.out.println("  emails:   " + auth + system.notifier().url("/api/notifications/<account id>"));
         System.out.println("  services: scanner " + system.scanner().baseUrl() + ", notifier " + system.notifier().baseUrl()
                 + ", reauth " + system.reauth().baseUrl() + " (each has /q/health, /q/metrics, /q/swagger-ui)");
-        System.out.println("  sandbox:  " + system.sandbox().baseUrl() + "/sandbox/ground-truth");
+        System.out.println("  sandbox:  " + system.sandbox().baseUrl() + "/sandbox/ground-truth?api=" + api);
         System.out.println("  kafka:    " + system.kafka().bootstrapServers() + "   (dead letters: KAFKA_BOOTSTRAP_SERVERS="
                 + system.kafka().bootstrapServers() + " ./dead-letters list relink.migrations.v1.dlq)");
         System.out.println("  logs:     " + system.logs());

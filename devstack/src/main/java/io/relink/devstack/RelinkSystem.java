@@ -169,7 +169,7 @@ public final class RelinkSystem implements AutoCloseable {
                 config.put("quarkus.datasource.username", db.user());
                 config.put("quarkus.datasource.password", db.password());
                 switch (service) {
-                    case SCANNER -> config.putAll(sandbox.relinkConfig());
+                    case SCANNER -> config.putAll(sandbox.relinkConfig(settings.nylasApi));
                     case NOTIFIER -> {
                         config.putAll(links);
                         config.putAll(Map.of("quarkus.mailer.host", mail.host(), "quarkus.mailer.port", String.valueOf(mail.port()),
@@ -179,11 +179,14 @@ public final class RelinkSystem implements AutoCloseable {
                     }
                     case REAUTH -> {
                         config.putAll(links);
-                        config.putAll(sandbox.relinkConfig());
+                        config.putAll(sandbox.relinkConfig(settings.nylasApi));
                         // The browser reaches the sandbox by another name than the service does, as in docker-compose.
                         config.putAll(Map.of("relink.reauth.secure-cookie", "false", "relink.token.encryption-key", TOKEN_KEY,
-                                "relink.nylas.browser-url", sandbox.baseUrl().replace("127.0.0.1", "localhost"),
-                                "relink.reauth.scopes", "email.read_only,calendar,contacts"));
+                                "relink.nylas.browser-url", sandbox.baseUrl().replace("127.0.0.1", "localhost")));
+                        if (settings.nylasApi.equals("v2")) {
+                            // v2's Nylas scopes are required; v3 takes the microsoft connector's.
+                            config.put("relink.reauth.scopes", "email.read_only,calendar,contacts");
+                        }
                         if (settings.nativeAuth) {
                             config.putAll(sandbox.nativeAuthConfig());
                         }
@@ -199,6 +202,10 @@ public final class RelinkSystem implements AutoCloseable {
             // Side by side: on two cores the three start-ups overlap well.
             services.values().forEach(ServiceProcess::launch);
             services.values().forEach(s -> s.awaitReady(Duration.ofSeconds(180)));
+            if (settings.nylasApi.equals("v3")) {
+                // As an operator registers it in the Nylas dashboard: grant notifications to the scanner.
+                sandbox.registerWebhook(services.get(Service.SCANNER).baseUrl() + "/webhooks/nylas");
+            }
             return this;
         } catch (RuntimeException e) {
             close();
@@ -248,6 +255,11 @@ public final class RelinkSystem implements AutoCloseable {
 
     public String adminKey() {
         return settings.adminKey;
+    }
+
+    /** The Nylas API the services call the sandbox with: {@code v3} unless built with {@link Builder#nylasV2()}. */
+    public String nylasApi() {
+        return settings.nylasApi;
     }
 
     /** Whether reauth runs in native mode (users sign in with the customer's Azure app, no Nylas page). */
@@ -311,6 +323,7 @@ public final class RelinkSystem implements AutoCloseable {
         private boolean nativeAuth;
         private boolean kafkaScram;
         private boolean approvalRequired;
+        private String nylasApi = "v3";
         private int smtpPort = 2525;
         private long accounts = 200;
         private String adminKey = "local-admin-key";
@@ -353,6 +366,12 @@ public final class RelinkSystem implements AutoCloseable {
          */
         public Builder approvalRequired() {
             this.approvalRequired = true;
+            return this;
+        }
+
+        /** The services call the sandbox as a Nylas v2 application (accounts, Basic auth, /oauth) instead of v3. */
+        public Builder nylasV2() {
+            this.nylasApi = "v2";
             return this;
         }
 

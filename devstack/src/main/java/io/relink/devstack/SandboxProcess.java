@@ -15,6 +15,10 @@ import java.util.Map;
 public final class SandboxProcess implements AutoCloseable {
     public static final String CLIENT_ID = "relink-sandbox-client";
     public static final String CLIENT_SECRET = "relink-sandbox-secret";
+    /** The v3 application's API key the sandbox accepts. */
+    public static final String API_KEY = "nylas-sandbox-api-key";
+    /** The secret that signs the sandbox's v3 webhook notifications. */
+    public static final String WEBHOOK_SECRET = "nylas-sandbox-webhook-secret";
     /** The customer's Azure app that the sandbox's Microsoft stand-in registers, for native authentication. */
     public static final String AZURE_CLIENT_ID = "customer-azure-app";
     public static final String AZURE_CLIENT_SECRET = "customer-azure-secret";
@@ -58,10 +62,18 @@ public final class SandboxProcess implements AutoCloseable {
         return process.call(method, path, null, jsonBody);
     }
 
-    /** The configuration that points a Relink service at this sandbox. */
-    public Map<String, String> relinkConfig() {
-        return Map.of("relink.nylas.base-url", baseUrl(), "relink.nylas.client-id", CLIENT_ID,
-                "relink.nylas.client-secret", CLIENT_SECRET);
+    /** The configuration that points a Relink service at this sandbox as a Nylas {@code api} ({@code v3} or {@code v2}) application. */
+    public Map<String, String> relinkConfig(String api) {
+        return "v2".equals(api)
+                ? Map.of("relink.nylas.api", "v2", "relink.nylas.base-url", baseUrl(), "relink.nylas.client-id", CLIENT_ID,
+                        "relink.nylas.client-secret", CLIENT_SECRET)
+                : Map.of("relink.nylas.api", "v3", "relink.nylas.base-url", baseUrl(), "relink.nylas.client-id", CLIENT_ID,
+                        "relink.nylas.api-key", API_KEY, "relink.webhooks.secret", WEBHOOK_SECRET);
+    }
+
+    /** Registers the sandbox's v3 webhook at {@code url} (it must answer Nylas's challenge), delivering promptly. */
+    public void registerWebhook(String url) {
+        control("PUT", "/sandbox/webhook", "{\"url\": \"" + url + "\"}");
     }
 
     /**

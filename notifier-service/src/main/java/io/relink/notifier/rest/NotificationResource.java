@@ -27,11 +27,13 @@ import jakarta.ws.rs.core.Response;
 public class NotificationResource {
     private static final int MAX = 500;
 
+    /** An email; {@code heldReason} says why a {@code HELD} one may not go out yet ({@code ON_PREMISES}: not affected). */
     public record NotificationView(UUID id, String accountId, Notification.Kind kind, int attempt, Notification.Status status,
-            Instant dueAt, int tries, int outcomesUnknown, String lastError, String messageId, Instant sentAt, Instant createdAt) {
+            Instant dueAt, int tries, int outcomesUnknown, String lastError, String messageId, Instant sentAt, Instant createdAt,
+            Notification.HoldReason heldReason) {
         static NotificationView of(Notification n) {
             return new NotificationView(n.id, n.accountId, n.kind, n.attempt, n.status, n.dueAt, n.tries, n.outcomesUnknown, n.lastError,
-                    n.messageId, n.sentAt, n.createdAt);
+                    n.messageId, n.sentAt, n.createdAt, n.status == Notification.Status.HELD ? n.heldReason : null);
         }
     }
 
