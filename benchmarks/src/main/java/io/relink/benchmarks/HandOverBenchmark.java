@@ -48,7 +48,8 @@ import io.relink.links.LinkTokens;
  * Each user opens the link page, presses its button, signs in on the sandbox's Microsoft page and comes back to the
  * callback. Reauth's {@code Server-Timing} header gives each step's server time, its own apart from the wait on
  * Nylas, whose stand-in answers its API after a realistic {@code bench.handover.nylas-latency-ms}. Then a ramp of
- * rising rates finds the most reauth sustains on this machine.
+ * rising rates finds the most reauth sustains on this machine. {@code bench.handover.api} is the Nylas API ({@code v3},
+ * the default, or {@code v2}); on v3 the callback also reads the old grant before it records the migration.
  */
 final class HandOverBenchmark implements Benchmarks.Benchmark {
     private static final String KEY = "bench-only-link-signing-key-0123456789";
@@ -63,6 +64,7 @@ final class HandOverBenchmark implements Benchmarks.Benchmark {
     private final List<Integer> ramp = integers("bench.handover.ramp", "50,100,150,200,250,300,400,500");
     private final int rampSeconds = Integer.getInteger("bench.handover.ramp-seconds", 10);
     private final int nylasLatency = Integer.getInteger("bench.handover.nylas-latency-ms", 150);
+    private final String api = System.getProperty("bench.handover.api", "v3");
 
     /** One user's hand-over: each step's server time (ms) from Server-Timing, and the whole flow as the client saw it. */
     private record Flow(double linkPage, double button, double callback, double callbackNylas, double whole) {
@@ -91,26 +93,27 @@ final class HandOverBenchmark implements Benchmarks.Benchmark {
                         "relink.sandbox.max-limit", "1000", "relink.sandbox.redirect-uris", "http://127.0.0.1:" + port + "/reauth/callback")).start()) {
             kafka.start();
             kafka.createTopics(Topics.all());
-            Queue<String> links = links(sandbox, needed);
+            Queue<String> links = links(sandbox, api, needed);
             sandbox.control("PUT", "/sandbox/faults", "{\"latencyMillis\": " + nylasLatency + "}");
-            Map<String, String> config = Map.ofEntries(
+            Map<String, String> config = new java.util.HashMap<>(Map.ofEntries(
                     Map.entry("kafka.bootstrap.servers", kafka.bootstrapServers()),
                     Map.entry("quarkus.datasource.jdbc.url", db.jdbcUrl()), Map.entry("quarkus.datasource.username", db.user()),
                     Map.entry("quarkus.datasource.password", db.password()),
                     Map.entry("relink.admin.api-key", "bench-admin-key"),
                     Map.entry("relink.public-url", "http://127.0.0.1:" + port),
-                    Map.entry("relink.nylas.base-url", sandbox.baseUrl()), Map.entry("relink.nylas.client-id", SandboxProcess.CLIENT_ID),
-                    Map.entry("relink.nylas.client-secret", SandboxProcess.CLIENT_SECRET),
                     Map.entry("relink.link.active-key", "bench"), Map.entry("relink.link.keys.bench", KEY),
                     Map.entry("relink.token.encryption-key", Base64.getEncoder().encodeToString(new byte[32])),
-                    Map.entry("relink.reauth.secure-cookie", "false"), Map.entry("relink.reauth.scopes", "email.read_only,calendar,contacts"),
-                    Map.entry("relink.reauth.server-timing", "true"));
+                    Map.entry("relink.reauth.secure-cookie", "false"), Map.entry("relink.reauth.server-timing", "true")));
+            config.putAll(sandbox.relinkConfig(api));
+            if ("v2".equals(api)) {
+                config.put("relink.reauth.scopes", "email.read_only,calendar,contacts"); // v2 requires Nylas's scopes
+            }
             try (ServiceProcess reauth = Benchmarks.start("reauth-service", port, Service.REAUTH.jvmOptions(), config)) {
                 HttpClient browser = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NEVER).build();
                 ExecutorService users = Executors.newCachedThreadPool();
                 try {
-                    Table table = new Table(String.format("hand-over: open-loop arrivals through the real pages, the Nylas stand-in answering its API after %d ms;"
-                            + " reauth %s, warmed up by %d hand-overs", nylasLatency, String.join(" ", Service.REAUTH.jvmOptions()), warmUp()));
+                    Table table = new Table(String.format("hand-over on Nylas %s: open-loop arrivals through the real pages, the Nylas stand-in answering its API after %d ms;"
+                            + " reauth %s, warmed up by %d hand-overs", api, nylasLatency, String.join(" ", Service.REAUTH.jvmOptions()), warmUp()));
                     stretch(20, warmUp() / 20, links, browser, users, reauth, sandbox, null);
                     for (int rate : rates) {
                         CpuMeter cpu = meter(reauth, sandbox, kafka);
@@ -263,12 +266,12 @@ final class HandOverBenchmark implements Benchmarks.Benchmark {
     }
 
     /**
-     * A signed link for each of {@code needed} affected accounts, read from the sandbox's account list (its ground
-     * truth names them), before the stand-in's latency is set.
+     * A signed link for each of {@code needed} affected accounts (v3: {@code ews} grants), read from the sandbox's list
+     * (its ground truth names them), before the stand-in's latency is set.
      */
-    private static Queue<String> links(SandboxProcess sandbox, int needed) throws Exception {
+    private static Queue<String> links(SandboxProcess sandbox, String api, int needed) throws Exception {
         Set<String> affected = new HashSet<>();
-        JSON.readTree(sandbox.control("GET", "/sandbox/ground-truth", null)).path("affected").forEach(id -> affected.add(id.asText()));
+        JSON.readTree(sandbox.control("GET", "/sandbox/ground-truth?api=" + api, null)).path("affected").forEach(id -> affected.add(id.asText()));
         LinkTokens tokens = new LinkTokens(new LinkConfig() {
             public Map<String, String> keys() {
                 return Map.of("bench", KEY);
@@ -283,11 +286,15 @@ final class HandOverBenchmark implements Benchmarks.Benchmark {
             }
         }, Clock.systemUTC());
         HttpClient http = HttpClient.newHttpClient();
-        String auth = "Basic " + Base64.getEncoder().encodeToString((SandboxProcess.CLIENT_SECRET + ":").getBytes(StandardCharsets.UTF_8));
+        boolean v2 = "v2".equals(api);
+        String auth = v2 ? "Basic " + Base64.getEncoder().encodeToString((SandboxProcess.CLIENT_SECRET + ":").getBytes(StandardCharsets.UTF_8))
+                : "Bearer " + SandboxProcess.API_KEY;
         Queue<String> links = new ArrayDeque<>();
         for (int offset = 0; links.size() < needed; offset += 1000) {
-            JsonNode page = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(sandbox.baseUrl() + "/a/" + SandboxProcess.CLIENT_ID
-                    + "/accounts?offset=" + offset + "&limit=1000")).header("Authorization", auth).build(), HttpResponse.BodyHandlers.ofString()).body());
+            String list = v2 ? "/a/" + SandboxProcess.CLIENT_ID + "/accounts?" : "/v3/grants?provider=ews&";
+            JsonNode body = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(sandbox.baseUrl() + list + "offset=" + offset + "&limit=1000"))
+                    .header("Authorization", auth).build(), HttpResponse.BodyHandlers.ofString()).body());
+            JsonNode page = v2 ? body : body.path("data");
             if (page.isEmpty()) {
                 throw new IllegalStateException("the sandbox has only " + links.size() + " affected accounts; " + needed + " needed");
             }

@@ -28,8 +28,10 @@ import io.relink.events.Topics;
 
 /**
  * Accounts per second of a full scan by the packaged scanner (its own JVM, real Kafka and PostgreSQL) against
- * the sandbox at 20 ms per request, beside the seed script's method measured in the same run: one request at a
- * time, 50 accounts per page. Also the heap the scanner keeps, its CPU per account and that of the stand-ins.
+ * the sandbox at 20 ms per request, on each Nylas API ({@code bench.scan.apis}, default {@code v3,v2}), beside the
+ * seed script's method measured in the same run: one request at a time, 50 per page (on v3, the same loop over
+ * {@code /v3/grants?provider=ews}). Also the heap the scanner keeps, its CPU per account and that of the stand-ins.
+ * On v3 the listing is filtered by connector at Nylas, so "accounts" are the {@code ews} grants read.
  */
 final class ScanBenchmark implements Benchmarks.Benchmark {
     private static final String ADMIN_KEY = "bench-admin-key";
@@ -46,6 +48,7 @@ final class ScanBenchmark implements Benchmarks.Benchmark {
     private static final Pattern ID = Pattern.compile("\"id\":\"([0-9a-f-]{36})\"");
 
     private final List<Integer> sizes;
+    private final List<String> apis;
     private final int latencyMillis;
     private final int sequentialSample;
     /** The scanner's request ceiling ({@code relink.scan.max-requests-per-second}); its default unless set. */
@@ -56,6 +59,7 @@ final class ScanBenchmark implements Benchmarks.Benchmark {
 
     ScanBenchmark() {
         this.sizes = List.of(System.getProperty("bench.scan.accounts", "100000").split(",")).stream().map(String::trim).map(Integer::parseInt).toList();
+        this.apis = List.of(System.getProperty("bench.scan.apis", "v3,v2").split(",")).stream().map(String::trim).toList();
         this.latencyMillis = Integer.getInteger("bench.scan.latency-ms", 20);
         this.sequentialSample = Integer.getInteger("bench.scan.sequential-sample", 20_000);
         this.requestsPerSecond = Integer.getInteger("bench.scan.requests-per-second", 400);
@@ -70,8 +74,10 @@ final class ScanBenchmark implements Benchmarks.Benchmark {
         try (kafka) {
             kafka.start();
             kafka.createTopics(Topics.all());
-            for (int accounts : sizes) {
-                measure(accounts, kafka, table);
+            for (String api : apis) {
+                for (int accounts : sizes) {
+                    measure(api, accounts, kafka, table);
+                }
             }
             if (firstQuarterHeap > 0) {
                 table.row("heap kept, first quarter of the largest scan", String.format("%.0f MiB", firstQuarterHeap),
@@ -83,21 +89,20 @@ final class ScanBenchmark implements Benchmarks.Benchmark {
         return table;
     }
 
-    private void measure(int accounts, KafkaBrokerProcess kafka, Table table) throws Exception {
+    private void measure(String api, int accounts, KafkaBrokerProcess kafka, Table table) throws Exception {
         try (SandboxProcess sandbox = new SandboxProcess(Map.of("relink.sandbox.accounts", String.valueOf(accounts),
                 "relink.sandbox.max-limit", "1000", "relink.sandbox.faults.latency", latencyMillis + "ms")).start();
                 Database db = PostgresServer.fromSettings().createTemporary("relink_bench_scanner")) {
-            double sequential = sequentialAccountsPerSecond(sandbox, Math.min(accounts, sequentialSample));
-            Map<String, String> config = Map.of(
+            double sequential = "v2".equals(api) ? sequentialAccountsPerSecond(sandbox, Math.min(accounts, sequentialSample))
+                    : sequentialGrantsPerSecond(sandbox, Math.min(accounts, sequentialSample));
+            Map<String, String> config = new java.util.LinkedHashMap<>(Map.of(
                     "kafka.bootstrap.servers", kafka.bootstrapServers(),
                     "quarkus.datasource.jdbc.url", db.jdbcUrl(),
                     "quarkus.datasource.username", db.user(),
                     "quarkus.datasource.password", db.password(),
-                    "relink.nylas.base-url", sandbox.baseUrl(),
-                    "relink.nylas.client-id", SandboxProcess.CLIENT_ID,
-                    "relink.nylas.client-secret", SandboxProcess.CLIENT_SECRET,
                     "relink.admin.api-key", ADMIN_KEY,
-                    "relink.scan.max-requests-per-second", String.valueOf(requestsPerSecond));
+                    "relink.scan.max-requests-per-second", String.valueOf(requestsPerSecond)));
+            config.putAll(sandbox.relinkConfig(api));
             try (ServiceProcess scanner = Benchmarks.start("scanner-service", 18081, Service.SCANNER.jvmOptions(), config)) {
                 CpuMeter cpu = new CpuMeter().add("scanner", scanner::cpuTime).byThread("scanner", scanner.pid()).add("Nylas sandbox", sandbox::cpuTime).add("Kafka", kafka::cpuTime)
                         .withPostgres().withHarness("benchmark JVM").start();
@@ -127,7 +132,7 @@ final class ScanBenchmark implements Benchmarks.Benchmark {
                 double heapKept = gc.afterCollectionMiB(0.5);
                 firstQuarterHeap = gc.afterCollectionMiB(0.5, 0, 0.25);
                 lastQuarterHeap = gc.afterCollectionMiB(0.5, 0.75, 1);
-                String label = String.format("%,d accounts", accounts);
+                String label = String.format("%s, %,d accounts", api, accounts);
                 table.row(label + ": scanner", String.format("%,.0f accounts/s", rate),
                         String.format("%.1f s for %,d accounts, %s affected", seconds, seen, first(AFFECTED, view)))
                         .row(label + ": request rate", String.format("%.1f%% of the ceiling", 100 * requestRate / requestsPerSecond),
@@ -178,6 +183,31 @@ final class ScanBenchmark implements Benchmarks.Benchmark {
         }
         if (exchangePasswordAccounts.isEmpty()) {
             throw new IllegalStateException("the sequential loop found no affected account in " + read);
+        }
+        return read / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    /** The same loop on v3: one request at a time, 50 per page, the {@code ews} grants, until a short page. */
+    private static double sequentialGrantsPerSecond(SandboxProcess sandbox, int sample) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        ObjectMapper json = new ObjectMapper();
+        long t0 = System.nanoTime();
+        int read = 0;
+        while (read < sample) {
+            HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create(sandbox.baseUrl()
+                    + "/v3/grants?provider=ews&sort_by=created_at&order_by=asc&limit=50&offset=" + read))
+                    .header("Authorization", "Bearer " + SandboxProcess.API_KEY).build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("sequential page at " + read + ": HTTP " + response.statusCode());
+            }
+            JsonNode page = json.readTree(response.body()).path("data");
+            read += page.size();
+            if (page.size() < 50) {
+                break;
+            }
+        }
+        if (read == 0) {
+            throw new IllegalStateException("the sequential loop found no ews grant");
         }
         return read / ((System.nanoTime() - t0) / 1e9);
     }

@@ -40,7 +40,7 @@ final class SmtpFaultsBenchmark implements Benchmarks.Benchmark {
                 .config(Service.NOTIFIER, "relink.notify.recovery-interval", "5s")
                 .start()) {
             UnreliableSmtpServer smtp = system.unreliableSmtp().faults(n -> n % 10 == 0 ? Fault.WITHHOLD_REPLY : Fault.NONE);
-            int affected = JSON.readTree(system.sandbox().control("GET", "/sandbox/ground-truth", null)).get("affected").size();
+            int affected = JSON.readTree(system.sandbox().control("GET", "/sandbox/ground-truth?api=" + system.nylasApi(), null)).get("affected").size();
             long t0 = System.nanoTime();
             String scan = JSON.readTree(system.scanner().call("POST", "/api/scans", system.adminKey())).get("id").asText();
             Map<String, Integer> perUser = new HashMap<>();

@@ -133,6 +133,12 @@ class DeploymentManifestsTest {
         assertEquals("/reauth", ingress.at("/spec/rules/0/http/paths/0/path").asText());
         assertEquals(1, ingress.at("/spec/rules/0/http/paths").size(), "nothing but /reauth is exposed");
         assertFalse(ingress.at("/spec/tls").isMissingNode(), "TLS");
+        JsonNode webhooks = ofKind(objects, "Ingress").stream().filter(i -> i.at("/metadata/name").asText().equals("scanner-webhooks")).findFirst()
+                .orElseThrow();
+        assertEquals("/webhooks/nylas", webhooks.at("/spec/rules/0/http/paths/0/path").asText());
+        assertEquals("Exact", webhooks.at("/spec/rules/0/http/paths/0/pathType").asText(), "only the webhook, nothing under it");
+        assertEquals("scanner-service", webhooks.at("/spec/rules/0/http/paths/0/backend/service/name").asText());
+        assertEquals(ingress.at("/spec/rules/0/host"), webhooks.at("/spec/rules/0/host"), "on the links' host");
     }
 
     /**
@@ -197,7 +203,8 @@ class DeploymentManifestsTest {
                                 + ports(rule))));
                 stream(p.at("/spec/egress")).forEach(rule -> to.add(ports(rule)));
             }
-            Set<String> expectedFrom = service == Service.REAUTH ? Set.of("ingress-nginx:http", "monitoring:http") : Set.of("monitoring:http");
+            // Through the ingress controller: reauth's pages, and Nylas's webhooks to the scanner.
+            Set<String> expectedFrom = service == Service.NOTIFIER ? Set.of("monitoring:http") : Set.of("ingress-nginx:http", "monitoring:http");
             assertEquals(expectedFrom, from, service.module() + " is reached by");
             assertTrue(to.containsAll(Set.of("53/UDP,53/TCP", "9092,9093", "5432")), service.module() + " reaches DNS, Kafka, PostgreSQL: " + to);
             assertTrue(to.contains("443"), service.module() + " calls Nylas or Microsoft over HTTPS: " + to);
@@ -233,7 +240,8 @@ class DeploymentManifestsTest {
         assertEquals("reconnect.contoso.test", ingress.at("/spec/rules/0/host").asText());
         assertEquals("reconnect.contoso.test", ingress.at("/spec/tls/0/hosts/0").asText());
         assertEquals("https://reconnect.contoso.test", configMap(prod, "relink-common").at("/data/RELINK_PUBLIC_URL").asText());
-        assertEquals("https://ireland.api.nylas.com", configMap(prod, "relink-common").at("/data/RELINK_NYLAS_BASE_URL").asText());
+        assertEquals("https://api.eu.nylas.com", configMap(prod, "relink-common").at("/data/RELINK_NYLAS_BASE_URL").asText());
+        assertEquals("v3", configMap(prod, "relink-common").at("/data/RELINK_NYLAS_API").asText(), "production defaults to Nylas v3");
         JsonNode notifier = configMap(prod, "relink-notifier").get("data");
         assertEquals(List.of("it@contoso.test", "helpdesk@contoso.test", "smtp.contoso.test", "2525"), List.of(
                 notifier.get("RELINK_NOTIFY_SENDER_ADDRESS").asText(),

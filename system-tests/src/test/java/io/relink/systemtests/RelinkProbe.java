@@ -53,10 +53,30 @@ final class RelinkProbe {
         }
     }
 
-    /** The sandbox's ground truth: the ids a complete scan must find. */
+    /** The sandbox's ground truth: the ids a complete scan must find (v2 accounts or v3 grants, as the system calls Nylas). */
     Set<String> affected() {
         Set<String> ids = new HashSet<>();
-        json(system.sandbox().control("GET", "/sandbox/ground-truth", null)).get("affected").forEach(id -> ids.add(id.asText()));
+        json(system.sandbox().control("GET", "/sandbox/ground-truth?api=" + system.nylasApi(), null)).get("affected").forEach(id -> ids.add(id.asText()));
+        return ids;
+    }
+
+    /** Tells the sandbox's tenant discovery that Microsoft knows no tenant for these domains: their mailboxes are on-premises. */
+    void onPremises(Set<String> domains) {
+        try {
+            system.sandbox().control("PUT", "/sandbox/tenants", JSON.writeValueAsString(Map.of("on_premises", domains, "unavailable", Set.of())));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The registry's accounts whose address is in one of these domains. */
+    Set<String> accountsIn(Set<String> domains) {
+        Set<String> ids = new HashSet<>();
+        accountIdsByEmail().forEach((email, id) -> {
+            if (domains.contains(email.substring(email.indexOf('@') + 1))) {
+                ids.add(id);
+            }
+        });
         return ids;
     }
 
@@ -241,7 +261,18 @@ final class RelinkProbe {
      */
     void assertSignInsFollowedTheMode(int signIns) {
         JsonNode requests = json(system.sandbox().control("GET", "/sandbox/inspection", null)).get("requests");
-        if (system.nativeAuth()) {
+        if (system.nylasApi().equals("v3")) {
+            assertEquals(0, requests.path("oauth.authorize").asInt() + requests.path("connect.authorize").asInt(), "no v2 call: " + requests);
+            if (system.nativeAuth()) {
+                assertEquals(0, requests.path("v3.connect.auth").asInt(), "no user saw a Nylas page: " + requests);
+                assertEquals(signIns, requests.path("microsoft.token").asInt(), requests.toString());
+                assertEquals(signIns, requests.path("v3.connect.custom").asInt(), requests.toString());
+            } else {
+                assertEquals(signIns, requests.path("v3.connect.auth").asInt(), "each user went through Nylas's page: " + requests);
+                assertEquals(signIns, requests.path("v3.connect.token").asInt(), requests.toString());
+                assertEquals(0, requests.path("microsoft.token").asInt(), requests.toString());
+            }
+        } else if (system.nativeAuth()) {
             assertEquals(0, requests.path("oauth.authorize").asInt(), "no user saw a Nylas page: " + requests);
             assertEquals(signIns, requests.path("microsoft.token").asInt(), requests.toString());
             assertEquals(signIns, requests.path("connect.authorize").asInt(), requests.toString());
@@ -252,14 +283,16 @@ final class RelinkProbe {
     }
 
     /**
-     * Every secret of the run that must stay where it belongs: the access tokens Nylas issued (the new ones and the
-     * accounts' password-era ones), the Microsoft refresh tokens of native mode, and the client secrets.
+     * Every secret of the run that must stay where it belongs: the access tokens Nylas issued (v2's new ones and the
+     * accounts' password-era ones, v3's from the code exchange), the Microsoft refresh tokens of native mode, the v2 client
+     * secret, the v3 API key and webhook secret, and the Azure app's secret.
      */
     List<String> issuedSecrets() {
         JsonNode inspection = json(system.sandbox().control("GET", "/sandbox/inspection", null));
-        List<String> secrets = new ArrayList<>(List.of(SandboxProcess.CLIENT_SECRET, SandboxProcess.AZURE_CLIENT_SECRET));
+        List<String> secrets = new ArrayList<>(List.of(SandboxProcess.CLIENT_SECRET, SandboxProcess.API_KEY, SandboxProcess.WEBHOOK_SECRET, SandboxProcess.AZURE_CLIENT_SECRET));
         inspection.get("tokens").forEach(tokens -> tokens.forEach(t -> secrets.add(t.get("access_token").asText())));
         inspection.get("microsoft_refresh_tokens").forEach(t -> secrets.add(t.asText()));
+        inspection.get("v3_access_tokens").forEach(t -> secrets.add(t.asText()));
         return secrets;
     }
 
