@@ -169,7 +169,10 @@ public final class RelinkSystem implements AutoCloseable {
                 config.put("quarkus.datasource.username", db.user());
                 config.put("quarkus.datasource.password", db.password());
                 switch (service) {
-                    case SCANNER -> config.putAll(sandbox.relinkConfig(settings.nylasApi));
+                    case SCANNER -> {
+                        config.putAll(sandbox.relinkConfig(settings.nylasApi));
+                        config.putAll(sandbox.webhookConfig());
+                    }
                     case NOTIFIER -> {
                         config.putAll(links);
                         config.putAll(Map.of("quarkus.mailer.host", mail.host(), "quarkus.mailer.port", String.valueOf(mail.port()),

@@ -68,7 +68,12 @@ public final class SandboxProcess implements AutoCloseable {
                 ? Map.of("relink.nylas.api", "v2", "relink.nylas.base-url", baseUrl(), "relink.nylas.client-id", CLIENT_ID,
                         "relink.nylas.client-secret", CLIENT_SECRET)
                 : Map.of("relink.nylas.api", "v3", "relink.nylas.base-url", baseUrl(), "relink.nylas.client-id", CLIENT_ID,
-                        "relink.nylas.api-key", API_KEY, "relink.webhooks.secret", WEBHOOK_SECRET);
+                        "relink.nylas.api-key", API_KEY);
+    }
+
+    /** The scanner's configuration that accepts the webhooks this sandbox signs. */
+    public Map<String, String> webhookConfig() {
+        return Map.of("relink.webhooks.secret", WEBHOOK_SECRET);
     }
 
     /** Registers the sandbox's v3 webhook at {@code url} (it must answer Nylas's challenge), delivering promptly. */

@@ -10,7 +10,7 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  * at it: {@code @WithTestResource(SandboxResource.class)}, with sandbox settings as init arguments
  * ({@code @ResourceArg(name = "relink.sandbox.accounts", value = "5000")}). {@code @ResourceArg(name = NATIVE_AUTH,
  * value = "true")} also puts reauth in native mode against the sandbox's Microsoft stand-in, and {@code TENANT_DISCOVERY}
- * points the notifier's tenant discovery at it. The service is a Nylas v3 application unless {@code NYLAS_API} says
+ * points the notifier's tenant discovery at it, and {@code WEBHOOKS} gives the scanner the sandbox's webhook secret. The service is a Nylas v3 application unless {@code NYLAS_API} says
  * {@code v2}. A field annotated
  * {@link InjectSandbox} receives the {@link SandboxProcess}.
  */
@@ -20,10 +20,13 @@ public class SandboxResource implements QuarkusTestResourceLifecycleManager {
     public static final String TENANT_DISCOVERY = "tenant-discovery";
     /** {@code @ResourceArg(name = NYLAS_API, value = "v2")}: the service calls the sandbox as a v2 application; v3 otherwise. */
     public static final String NYLAS_API = "nylas-api";
+    /** {@code @ResourceArg(name = WEBHOOKS, value = "true")}: the scanner accepts the webhooks the sandbox signs. */
+    public static final String WEBHOOKS = "webhooks";
 
     private final Map<String, String> options = new LinkedHashMap<>();
     private boolean nativeAuth;
     private boolean tenantDiscovery;
+    private boolean webhooks;
     private String api;
     private SandboxProcess sandbox;
 
@@ -32,6 +35,7 @@ public class SandboxResource implements QuarkusTestResourceLifecycleManager {
         options.putAll(initArgs);
         nativeAuth = Boolean.parseBoolean(options.remove(NATIVE_AUTH));
         tenantDiscovery = Boolean.parseBoolean(options.remove(TENANT_DISCOVERY));
+        webhooks = Boolean.parseBoolean(options.remove(WEBHOOKS));
         api = options.getOrDefault(NYLAS_API, "v3");
         options.remove(NYLAS_API);
     }
@@ -45,6 +49,9 @@ public class SandboxResource implements QuarkusTestResourceLifecycleManager {
         }
         if (tenantDiscovery) {
             config.putAll(sandbox.tenantDiscoveryConfig());
+        }
+        if (webhooks) {
+            config.putAll(sandbox.webhookConfig());
         }
         return config;
     }

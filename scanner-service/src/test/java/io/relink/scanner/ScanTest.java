@@ -41,7 +41,8 @@ import io.restassured.RestAssured;
  */
 @QuarkusTest
 @WithTestResource(DevstackResource.class)
-@WithTestResource(value = SandboxResource.class, initArgs = @ResourceArg(name = "relink.sandbox.accounts", value = "15000"))
+@WithTestResource(value = SandboxResource.class, initArgs = { @ResourceArg(name = "relink.sandbox.accounts", value = "15000"),
+        @ResourceArg(name = SandboxResource.WEBHOOKS, value = "true") })
 class ScanTest extends ScanSuite {
     @Override
     String api() {
