@@ -109,17 +109,6 @@ public class GrantsResource {
     }
 
     private static long number(String name, String value, long defaultValue) {
-        if (value == null || value.isBlank()) {
-            return defaultValue;
-        }
-        try {
-            long n = Long.parseLong(value.trim());
-            if (n < 0) {
-                throw new ApiError(400, "invalid_request_error", name + " must not be negative.");
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new ApiError(400, "invalid_request_error", name + " must be a whole number.");
-        }
+        return QueryNumbers.nonNegative(name, value, defaultValue, message -> new ApiError(400, "invalid_request_error", message));
     }
 }
