@@ -9,6 +9,7 @@ public enum EventType {
     ACCOUNT_RESOLVED("io.relink.account.resolved.v1", Topics.ACCOUNTS, AccountResolved.class),
     ACCOUNT_NOTIFIED("io.relink.account.notified.v1", Topics.NOTIFICATIONS, AccountNotified.class),
     ACCOUNT_BOUNCED("io.relink.account.bounced.v1", Topics.NOTIFICATIONS, AccountBounced.class),
+    ACCOUNT_NOT_AFFECTED("io.relink.account.not-affected.v1", Topics.NOTIFICATIONS, AccountNotAffected.class),
     ACCOUNT_MIGRATED("io.relink.account.migrated.v1", Topics.MIGRATIONS, AccountMigrated.class);
 
     private final String ceType;

@@ -4,7 +4,8 @@ import java.time.Instant;
 import java.util.UUID;
 
 /** What every event on a Relink topic carries. */
-public sealed interface RelinkEvent permits AccountDetected, AccountResolved, AccountNotified, AccountBounced, AccountMigrated {
+public sealed interface RelinkEvent permits AccountDetected, AccountResolved, AccountNotified, AccountBounced, AccountNotAffected,
+        AccountMigrated {
 
     /** Unique per event; consumers record it to process each event once. */
     UUID eventId();

@@ -49,6 +49,7 @@ class ContractTest {
             case ACCOUNT_RESOLVED -> AccountResolved.of(NOW, "acc-1", AccountResolved.Reason.GONE, SCAN);
             case ACCOUNT_NOTIFIED -> AccountNotified.of(NOW, "acc-1", AccountNotified.Kind.INITIAL, 1, "<m1@relink>");
             case ACCOUNT_BOUNCED -> AccountBounced.of(NOW, "acc-1", AccountNotified.Kind.REMINDER, 2, "550 5.1.1 No such mailbox");
+            case ACCOUNT_NOT_AFFECTED -> AccountNotAffected.of(NOW, "acc-1", AccountNotAffected.Reason.ON_PREMISES, "wingtip.example");
             case ACCOUNT_MIGRATED -> AccountMigrated.of(NOW, "acc-1", "acc-2", "graph", true);
         };
     }
