@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,7 +28,13 @@ import io.relink.devstack.InjectDevstack;
 import io.relink.devstack.InjectSandbox;
 import io.relink.devstack.SandboxProcess;
 import io.relink.devstack.SandboxResource;
+import io.relink.devstack.TopicClient;
 import io.relink.events.AccountDetected;
+import io.relink.events.AccountNotAffected;
+import io.relink.events.CloudEventHeaders;
+import io.relink.events.EventCodec;
+import io.relink.events.EventType;
+import io.relink.events.Topics;
 import io.relink.notifier.model.EmailDomain;
 import io.relink.notifier.model.Notification;
 import io.restassured.http.ContentType;
@@ -164,6 +171,18 @@ class CampaignControlTest {
         await().atMost(WAIT).until(() -> mailsTo(online) == 2 && mailsTo(flaky) == 1);
         awaitHeld(onPremises, Notification.HoldReason.ON_PREMISES);
         assertEquals(0, mailsTo(onPremises));
+        // The registry learns they are not affected, once each, with the reason and the domain.
+        try (TopicClient topics = new TopicClient(devstack.kafka().bootstrapServers())) {
+            List<String> ids = onPremises.stream().map(AccountDetected::accountId).toList();
+            List<AccountNotAffected> notAffected = await().atMost(WAIT).until(() -> topics.readFromBeginning(Topics.NOTIFICATIONS,
+                    Integer.MAX_VALUE, Duration.ofSeconds(2)).stream().filter(r -> ids.contains(r.key()))
+                    .filter(r -> EventType.ACCOUNT_NOT_AFFECTED.ceType().equals(CloudEventHeaders.read(r.headers(), CloudEventHeaders.TYPE)))
+                    .map(r -> EventCodec.read(AccountNotAffected.class, r.value())).toList(), l -> l.size() >= ids.size());
+            assertEquals(Set.copyOf(ids), notAffected.stream().map(AccountNotAffected::accountId).collect(java.util.stream.Collectors.toSet()));
+            assertEquals(ids.size(), notAffected.size(), "one event per account");
+            assertTrue(notAffected.stream().allMatch(e -> e.reason() == AccountNotAffected.Reason.ON_PREMISES
+                    && e.domain().equals("northwind-onprem.example")), notAffected.toString());
+        }
         JsonPath domains = admin().get("/api/domains").then().statusCode(200).extract().jsonPath();
         assertEquals("EXCHANGE_ONLINE", domains.getString("find { it.domain == 'contoso-online.example' }.classification"));
         assertEquals("ON_PREMISES", domains.getString("find { it.domain == 'northwind-onprem.example' }.classification"));
