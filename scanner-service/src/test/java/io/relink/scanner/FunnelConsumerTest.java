@@ -27,6 +27,7 @@ import io.relink.devstack.InjectDevstack;
 import io.relink.devstack.SandboxResource;
 import io.relink.devstack.TopicClient;
 import io.relink.events.AccountBounced;
+import io.relink.events.AccountNotAffected;
 import io.relink.events.AccountMigrated;
 import io.relink.events.AccountNotified;
 import io.relink.events.CloudEventHeaders;
@@ -156,6 +157,26 @@ class FunnelConsumerTest {
         assertEquals(AccountStatus.DETECTED, row(id).status, "a bounce neither notifies nor resolves the account");
         given().header("Authorization", "Bearer test-admin-key").get("/api/summary").then().statusCode(200)
                 .body("funnel.bounced", org.hamcrest.Matchers.equalTo((int) before + 1));
+    }
+
+    @Test
+    void anOnPremisesAccountIsListedAsNotAffectedWithTheReasonAndMovesOnIfEmailedAfterAll() {
+        String id = detectedAccount();
+        AccountNotAffected notAffected = AccountNotAffected.of(Instant.now(), id, AccountNotAffected.Reason.ON_PREMISES, "contoso.example");
+        send(notAffected);
+        send(notAffected);
+        await().atMost(Duration.ofSeconds(30)).until(() -> row(id).status == AccountStatus.NOT_AFFECTED);
+        given().header("Authorization", "Bearer test-admin-key").get("/api/accounts/" + id).then().statusCode(200)
+                .body("status", org.hamcrest.Matchers.equalTo("NOT_AFFECTED")).body("notAffectedReason", org.hamcrest.Matchers.equalTo("ON_PREMISES"));
+        given().header("Authorization", "Bearer test-admin-key").get("/api/summary").then().statusCode(200)
+                .body("funnel.notAffected", org.hamcrest.Matchers.greaterThan(0));
+        // An operator included the domain: the user is emailed after all.
+        send(AccountNotified.of(Instant.now(), id, AccountNotified.Kind.INITIAL, 1, "<m1@relink>"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> row(id).status == AccountStatus.NOTIFIED);
+        send(AccountNotAffected.of(Instant.now(), id, AccountNotAffected.Reason.ON_PREMISES, "contoso.example"));
+        send(AccountBounced.of(Instant.now(), id, AccountNotified.Kind.INITIAL, 1, "550 marker")); // after the late event, in order
+        await().atMost(Duration.ofSeconds(30)).until(() -> row(id).bouncedAt != null);
+        assertEquals(AccountStatus.NOTIFIED, row(id).status, "a late AccountNotAffected does not take back an email that went out");
     }
 
     @Test

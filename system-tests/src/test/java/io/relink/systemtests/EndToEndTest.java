@@ -248,6 +248,11 @@ class EndToEndTest {
             }
         }
         assertEquals(onPremises, held, "every on-premises mailbox is listed as such");
+        // ...and the registry lists them for operators as NOT_AFFECTED, with the reason (AccountNotAffected).
+        await().atMost(Duration.ofSeconds(30)).until(() -> probe.accountsWithStatus("NOT_AFFECTED").equals(onPremises));
+        for (JsonNode a : RelinkProbe.json(system.scanner().call("GET", "/api/accounts?status=NOT_AFFECTED&size=500", system.adminKey())).get("items")) {
+            assertEquals("ON_PREMISES", a.path("notAffectedReason").asText(), a.toString());
+        }
 
         // Eight users at a time, each with a browser of their own.
         ExecutorService users = Executors.newFixedThreadPool(8);

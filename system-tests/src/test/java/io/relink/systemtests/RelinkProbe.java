@@ -108,10 +108,11 @@ final class RelinkProbe {
         return ids;
     }
 
-    /** Accounts detected and not yet migrated or resolved: DETECTED and NOTIFIED. */
+    /** Accounts detected and not yet migrated or resolved: DETECTED, NOTIFIED and NOT_AFFECTED (held, on-premises). */
     Set<String> openAccounts() {
         Set<String> open = accountsWithStatus("DETECTED");
         open.addAll(accountsWithStatus("NOTIFIED"));
+        open.addAll(accountsWithStatus("NOT_AFFECTED"));
         return open;
     }
 

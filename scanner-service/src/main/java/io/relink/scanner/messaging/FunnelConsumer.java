@@ -5,6 +5,7 @@ import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import io.relink.events.AccountBounced;
+import io.relink.events.AccountNotAffected;
 import io.relink.events.AccountMigrated;
 import io.relink.events.AccountNotified;
 import io.relink.events.MalformedEventException;
@@ -15,7 +16,7 @@ import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * Keeps the funnel true: AccountNotified and AccountMigrated move accounts along, AccountBounced marks them. Each
+ * Keeps the funnel true: AccountNotified, AccountNotAffected and AccountMigrated move accounts along, AccountBounced marks them. Each
  * event is applied once (its id recorded in the same transaction); a record that cannot be read goes to the topic's
  * DLQ with the reason, and the consumer goes on.
  */
@@ -48,6 +49,8 @@ public class FunnelConsumer {
     private void apply(RelinkEvent event) {
         if (event instanceof AccountNotified notified) {
             registry.notified(notified);
+        } else if (event instanceof AccountNotAffected notAffected) {
+            registry.notAffected(notAffected);
         } else if (event instanceof AccountBounced bounced) {
             registry.bounced(bounced);
         } else if (event instanceof AccountMigrated migrated) {

@@ -4,6 +4,11 @@ package io.relink.scanner.model;
 public enum AccountStatus {
     /** Found by a scan: a password eas/ews account; AccountDetected was published. */
     DETECTED,
+    /**
+     * Detected, but the notifier will not email its user, since the mailbox needs no migrating: on-premises Exchange
+     * (AccountNotAffected, with the reason). Still scanned; emailed after all if an operator includes its domain.
+     */
+    NOT_AFFECTED,
     /** Its user was emailed (AccountNotified). */
     NOTIFIED,
     /** Its user re-authenticated with OAuth (AccountMigrated). */

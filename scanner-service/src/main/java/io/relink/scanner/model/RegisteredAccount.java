@@ -71,6 +71,9 @@ public class RegisteredAccount extends PanacheEntityBase {
     /** Why the account is UNKNOWN: {@code NO_AUTHENTICATION_TYPE} or {@code EMAIL_NOT_PLAIN}. */
     @Column(name = "unknown_reason")
     public String unknownReason;
+    /** Why the account is NOT_AFFECTED: {@code ON_PREMISES}. */
+    @Column(name = "not_affected_reason")
+    public String notAffectedReason;
     @Column(name = "updated_at")
     public Instant updatedAt;
 }

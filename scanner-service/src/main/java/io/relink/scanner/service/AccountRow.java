@@ -22,6 +22,8 @@ final class AccountRow {
     String resolution;
     /** Why the account is UNKNOWN, while it is. */
     String unknownReason;
+    /** Why the account is (or was last) NOT_AFFECTED. */
+    String notAffectedReason;
     int notifications;
     Instant lastNotifiedAt;
     Instant migratedAt;
@@ -76,7 +78,7 @@ final class AccountRow {
      * a migrated or already resolved account does not change.
      */
     boolean resolve(Reason reason, Instant now) {
-        boolean announced = status == AccountStatus.DETECTED || status == AccountStatus.NOTIFIED;
+        boolean announced = status == AccountStatus.DETECTED || status == AccountStatus.NOTIFIED || status == AccountStatus.NOT_AFFECTED;
         if (announced || status == AccountStatus.UNKNOWN) {
             status = AccountStatus.RESOLVED;
             resolvedAt = now;
@@ -93,11 +95,26 @@ final class AccountRow {
         changed = true;
     }
 
-    /** Its user was emailed (AccountNotified): counted whatever the status, and a detected account moves on. */
+    /**
+     * The notifier will not email its user (AccountNotAffected): a detected account is listed as not affected, with
+     * the reason. An account emailed, migrated or resolved meanwhile stays where it is, so a late event changes nothing.
+     */
+    void notAffected(String reason) {
+        if (status == AccountStatus.DETECTED || status == AccountStatus.NOT_AFFECTED && !reason.equals(notAffectedReason)) {
+            status = AccountStatus.NOT_AFFECTED;
+            notAffectedReason = reason;
+            changed = true;
+        }
+    }
+
+    /**
+     * Its user was emailed (AccountNotified): counted whatever the status, and a detected account moves on, as does
+     * one that was not affected until an operator included its domain.
+     */
     void notified(Instant at) {
         notifications++;
         lastNotifiedAt = at;
-        if (status == AccountStatus.DETECTED) {
+        if (status == AccountStatus.DETECTED || status == AccountStatus.NOT_AFFECTED) {
             status = AccountStatus.NOTIFIED;
         }
         changed = true;

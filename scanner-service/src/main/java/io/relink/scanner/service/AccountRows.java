@@ -35,18 +35,18 @@ import jakarta.transaction.Transactional.TxType;
 @ApplicationScoped
 public class AccountRows {
     private static final String COLUMNS = "account_id, status, detected_scan_id, resolved_at, resolution, unknown_reason,"
-            + " notifications, last_notified_at, migrated_at, new_account_id, bounced_at, bounce_reply";
+            + " notifications, last_notified_at, migrated_at, new_account_id, bounced_at, bounce_reply, not_affected_reason";
     private static final String LOCK = "SELECT " + COLUMNS + " FROM account WHERE account_id = ANY(?) ORDER BY account_id FOR UPDATE";
     // Seen by neither this scan nor anything since it started (a webhook about the grant, v3): gone.
     private static final String LOCK_UNSEEN = "SELECT " + COLUMNS + " FROM account"
-            + " WHERE status IN ('DETECTED', 'NOTIFIED', 'UNKNOWN') AND (last_scan_id IS NULL OR last_scan_id <> ?) AND last_seen_at < ?"
+            + " WHERE status IN ('DETECTED', 'NOTIFIED', 'NOT_AFFECTED', 'UNKNOWN') AND (last_scan_id IS NULL OR last_scan_id <> ?) AND last_seen_at < ?"
             + " ORDER BY account_id FOR UPDATE";
     private static final String STATUS_COLUMNS = "status = ?, detected_scan_id = ?, resolved_at = ?, resolution = ?, unknown_reason = ?,"
-            + " notifications = ?, last_notified_at = ?, migrated_at = ?, new_account_id = ?, bounced_at = ?, bounce_reply = ?";
+            + " notifications = ?, last_notified_at = ?, migrated_at = ?, new_account_id = ?, bounced_at = ?, bounce_reply = ?, not_affected_reason = ?";
     private static final String INSERT = "INSERT INTO account (account_id, email, provider, sync_state, billing_state, authentication_type,"
             + " grant_status, v2_account_id, status, detected_scan_id, resolved_at, resolution, unknown_reason, notifications, last_notified_at, migrated_at, new_account_id,"
-            + " bounced_at, bounce_reply, first_seen_at, last_seen_at, last_scan_id, updated_at)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + " bounced_at, bounce_reply, not_affected_reason, first_seen_at, last_seen_at, last_scan_id, updated_at)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String UPDATE_SEEN = "UPDATE account SET email = ?, provider = ?, sync_state = ?, billing_state = ?, authentication_type = ?,"
             + " grant_status = ?, v2_account_id = ?, "
             + STATUS_COLUMNS + ", last_seen_at = ?, last_scan_id = COALESCE(?, last_scan_id), updated_at = ? WHERE account_id = ?";
@@ -159,6 +159,7 @@ public class AccountRows {
                 row.newAccountId = rs.getString("new_account_id");
                 row.bouncedAt = instant(rs, "bounced_at");
                 row.bounceReply = rs.getString("bounce_reply");
+                row.notAffectedReason = rs.getString("not_affected_reason");
                 into.accept(row);
             }
         }
@@ -183,7 +184,7 @@ public class AccountRows {
 
     /**
      * status, detected_scan_id, resolved_at, resolution, unknown_reason, notifications, last_notified_at,
-     * migrated_at, new_account_id, bounced_at, bounce_reply; returns the next parameter index.
+     * migrated_at, new_account_id, bounced_at, bounce_reply, not_affected_reason; returns the next parameter index.
      */
     private static int bindStatus(PreparedStatement statement, int from, AccountRow row) throws SQLException {
         statement.setString(from, row.status.name());
@@ -197,7 +198,8 @@ public class AccountRows {
         statement.setString(from + 8, row.newAccountId);
         statement.setObject(from + 9, timestamp(row.bouncedAt));
         statement.setString(from + 10, row.bounceReply);
-        return from + 11;
+        statement.setString(from + 11, row.notAffectedReason);
+        return from + 12;
     }
 
     private static OffsetDateTime timestamp(Instant instant) {

@@ -15,12 +15,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * The migration funnel: how many accounts were detected, notified, migrated and resolved, in total or per scan, and
- * how many of the detected ones had an email bounce.
+ * how many of the detected ones had an email bounce or were not affected (on-premises, never emailed).
  */
 @ApplicationScoped
 public class Funnel {
     /** Counts of the funnel. {@code detected} counts every account a scan ever detected. */
-    public record Counts(long detected, long notified, long migrated, long resolved, long unknown, long bounced) {
+    public record Counts(long detected, long notified, long migrated, long resolved, long unknown, long bounced, long notAffected) {
     }
 
     private final Map<AccountStatus, AtomicLong> byStatus = new EnumMap<>(AccountStatus.class);
@@ -68,13 +68,14 @@ public class Funnel {
                     + "count(case when a.status = io.relink.scanner.model.AccountStatus.MIGRATED then 1 end), "
                     + "count(case when a.status = io.relink.scanner.model.AccountStatus.RESOLVED and a.detectedScanId is not null then 1 end), "
                     + "count(case when a.status = io.relink.scanner.model.AccountStatus.UNKNOWN then 1 end), "
-                    + "count(case when a.bouncedAt is not null and a.detectedScanId is not null then 1 end) "
+                    + "count(case when a.bouncedAt is not null and a.detectedScanId is not null then 1 end), "
+                    + "count(case when a.status = io.relink.scanner.model.AccountStatus.NOT_AFFECTED then 1 end) "
                     + "from RegisteredAccount a where " + where, Object[].class);
             if (scan.length > 0) {
                 query.setParameter("scan", scan[0]);
             }
             Object[] r = query.getSingleResult();
-            return new Counts((Long) r[0], (Long) r[1], (Long) r[2], (Long) r[3], (Long) r[4], (Long) r[5]);
+            return new Counts((Long) r[0], (Long) r[1], (Long) r[2], (Long) r[3], (Long) r[4], (Long) r[5], (Long) r[6]);
         });
     }
 }

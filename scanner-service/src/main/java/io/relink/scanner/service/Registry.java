@@ -15,6 +15,7 @@ import org.jboss.logging.Logger;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Context;
 import io.relink.events.AccountBounced;
+import io.relink.events.AccountNotAffected;
 import io.relink.events.AccountDetected;
 import io.relink.events.AccountMigrated;
 import io.relink.events.AccountNotified;
@@ -213,6 +214,12 @@ public class Registry {
     @Transactional(TxType.MANDATORY)
     public void notified(AccountNotified event) {
         change(event, row -> row.notified(event.occurredAt()));
+    }
+
+    /** AccountNotAffected: the notifier will not email the user, for the event's reason. */
+    @Transactional(TxType.MANDATORY)
+    public void notAffected(AccountNotAffected event) {
+        change(event, row -> row.notAffected(event.reason().name()));
     }
 
     /** AccountBounced: the user's mail server refused an email for good. */

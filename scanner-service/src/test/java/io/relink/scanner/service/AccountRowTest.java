@@ -110,6 +110,39 @@ class AccountRowTest {
     }
 
     @Test
+    void aDetectedAccountIsListedAsNotAffectedWithItsReasonAndEmailedAfterAllIfIncludedLater() {
+        AccountRow row = stored(AccountStatus.DETECTED);
+        row.notAffected("ON_PREMISES");
+        assertEquals(AccountStatus.NOT_AFFECTED, row.status);
+        assertEquals("ON_PREMISES", row.notAffectedReason);
+        assertTrue(row.changed());
+        AccountRow repeated = stored(AccountStatus.NOT_AFFECTED);
+        repeated.notAffectedReason = "ON_PREMISES";
+        repeated.notAffected("ON_PREMISES");
+        assertFalse(repeated.changed(), "a repeated event changes nothing");
+        assertFalse(row.detect(SCAN), "the next scan does not announce it again");
+        row.notified(NOW);
+        assertEquals(AccountStatus.NOTIFIED, row.status, "an operator included its domain and the user was emailed");
+    }
+
+    @Test
+    void aLateNotAffectedChangesNoAccountThatMovedOn() {
+        for (AccountStatus status : new AccountStatus[] {AccountStatus.NOTIFIED, AccountStatus.MIGRATED, AccountStatus.RESOLVED, AccountStatus.UNKNOWN}) {
+            AccountRow row = stored(status);
+            row.notAffected("ON_PREMISES");
+            assertEquals(status, row.status, "from " + status);
+            assertFalse(row.changed());
+        }
+    }
+
+    @Test
+    void aNotAffectedAccountThatIsGoneIsResolvedAndAnnounced() {
+        AccountRow row = stored(AccountStatus.NOT_AFFECTED);
+        assertTrue(row.resolve(Reason.GONE, NOW), "AccountResolved is due: the notifier holds its email");
+        assertEquals(AccountStatus.RESOLVED, row.status);
+    }
+
+    @Test
     void aMigrationEndsTheAccountWhateverItsStatus() {
         for (AccountStatus status : AccountStatus.values()) {
             AccountRow row = stored(status);
