@@ -351,6 +351,24 @@ public class HandOver {
                 .setParameter("at", clock.instant()).executeUpdate());
     }
 
+    /**
+     * A new PKCE verifier for a sign-in started as {@code signIn}, kept in the state's row encrypted and bound to its
+     * state: a row copied to another state does not decrypt.
+     */
+    static String newVerifier(TokenCipher cipher, OAuthState row, String signIn) {
+        String verifier = random(32);
+        TokenCipher.Sealed sealed = cipher.seal(row.stateHash, verifier);
+        row.codeVerifier = sealed.bytes();
+        row.codeVerifierKeyId = sealed.keyId();
+        row.signIn = signIn;
+        return verifier;
+    }
+
+    /** The PKCE verifier {@link #newVerifier} kept in a claimed state's row. */
+    static String verifier(TokenCipher cipher, OAuthState claimed) {
+        return cipher.open(claimed.stateHash, claimed.codeVerifierKeyId, claimed.codeVerifier);
+    }
+
     /** {@code bytes} random bytes, base64url without padding: states, cookies, PKCE verifiers. */
     static String random(int bytes) {
         byte[] b = new byte[bytes];

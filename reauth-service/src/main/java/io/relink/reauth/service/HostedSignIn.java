@@ -59,12 +59,7 @@ class HostedSignIn implements SignInMethod {
     }
 
     private String beginV3(String state, String email, OAuthState row) {
-        String verifier = HandOver.random(32);
-        // Stored encrypted and bound to its state, as native mode's: a row copied to another state does not decrypt.
-        TokenCipher.Sealed sealed = cipher.seal(row.stateHash, verifier);
-        row.codeVerifier = sealed.bytes();
-        row.codeVerifierKeyId = sealed.keyId();
-        row.signIn = OAuthState.HOSTED_V3;
+        String verifier = HandOver.newVerifier(cipher, row, OAuthState.HOSTED_V3);
         StringBuilder url = new StringBuilder(nylasConfig.signInBaseUrl()).append("/v3/connect/auth")
                 .append("?client_id=").append(encode(nylasConfig.clientId()))
                 .append("&redirect_uri=").append(encode(config.callbackUrl()))
@@ -100,7 +95,7 @@ class HostedSignIn implements SignInMethod {
             throw new SignInFailure(HandOver.Refusal.STATE_INVALID, "the sign-in state was started by another sign-in method");
         }
         try {
-            return v3 ? nylas.exchange(code, config.callbackUrl(), cipher.open(claimed.stateHash, claimed.codeVerifierKeyId, claimed.codeVerifier))
+            return v3 ? nylas.exchange(code, config.callbackUrl(), HandOver.verifier(cipher, claimed))
                     : nylas.exchange(code, null, null);
         } catch (NylasCallException e) {
             throw new SignInFailure(HandOver.Refusal.NYLAS_FAILED, e.getMessage());

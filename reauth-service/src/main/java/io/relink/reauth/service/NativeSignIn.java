@@ -64,12 +64,7 @@ class NativeSignIn implements SignInMethod {
 
     @Override
     public String begin(String state, String email, OAuthState row) {
-        String verifier = HandOver.random(32);
-        // Stored encrypted and bound to its state: a row copied to another state does not decrypt.
-        TokenCipher.Sealed sealed = cipher.seal(row.stateHash, verifier);
-        row.codeVerifier = sealed.bytes();
-        row.codeVerifierKeyId = sealed.keyId();
-        row.signIn = OAuthState.NATIVE;
+        String verifier = HandOver.newVerifier(cipher, row, OAuthState.NATIVE);
         return microsoft.authorityBase() + "/oauth2/v2.0/authorize"
                 + "?client_id=" + encode(microsoft.clientId().orElseThrow())
                 + "&response_type=code"
@@ -90,7 +85,7 @@ class NativeSignIn implements SignInMethod {
         }
         Redemption redemption;
         try {
-            redemption = identity.redeem(code, cipher.open(claimed.stateHash, claimed.codeVerifierKeyId, claimed.codeVerifier), config.callbackUrl());
+            redemption = identity.redeem(code, HandOver.verifier(cipher, claimed), config.callbackUrl());
         } catch (MicrosoftCallException e) {
             throw new SignInFailure(e.codeRefused() ? HandOver.Refusal.SIGN_IN_NOT_CONFIRMED : HandOver.Refusal.MICROSOFT_FAILED, e.getMessage());
         }
