@@ -1,5 +1,7 @@
 package io.relink.notifier.service;
 
+import static io.relink.platform.persistence.NativeColumns.count;
+import static io.relink.platform.persistence.NativeColumns.instant;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -32,8 +34,9 @@ public class Campaign {
         ACCOUNTS
     }
 
+    /** The pause switch, the approval mode, what waits, and the rate limits ({@code relink.notify.rate-*}) sending keeps to. */
     public record State(boolean paused, String changedBy, Instant changedAt, String reason, NotifyConfig.Approval approval,
-            long awaitingApproval, long held) {
+            long awaitingApproval, long held, int ratePerMinute, int ratePerDomainPerMinute) {
     }
 
     public record ApprovalRecord(UUID id, String approvedBy, Instant approvedAt, Scope scope, String domain, List<String> accountIds,
@@ -69,11 +72,11 @@ public class Campaign {
     public State state() {
         Object[] row = (Object[]) entityManager.createNativeQuery("SELECT paused, changed_by, changed_at, reason FROM campaign_control")
                 .getSingleResult();
-        long awaiting = ((Number) entityManager.createNativeQuery("SELECT count(*) FROM recipient WHERE approved_at IS NULL AND state = 'OPEN'")
-                .getSingleResult()).longValue();
-        long held = ((Number) entityManager.createNativeQuery("SELECT count(*) FROM notification WHERE status = 'HELD'").getSingleResult())
-                .longValue();
-        return new State((Boolean) row[0], (String) row[1], instant(row[2]), (String) row[3], config.approval(), awaiting, held);
+        long awaiting = count(entityManager.createNativeQuery("SELECT count(*) FROM recipient WHERE approved_at IS NULL AND state = 'OPEN'")
+                .getSingleResult());
+        long held = count(entityManager.createNativeQuery("SELECT count(*) FROM notification WHERE status = 'HELD'").getSingleResult());
+        return new State((Boolean) row[0], (String) row[1], instant(row[2]), (String) row[3], config.approval(), awaiting, held,
+                config.ratePerMinute(), config.ratePerDomainPerMinute());
     }
 
     /** Stops (or resumes) every send on every replica; sends already handed to SMTP finish. Idempotent. */
@@ -195,7 +198,7 @@ public class Campaign {
                 + "GROUP BY d.domain ORDER BY count(r.account_id) DESC, d.domain").setParameter("domain", domain).getResultList();
         return rows.stream().map(r -> new DomainView((String) r[0], EmailDomain.Classification.valueOf((String) r[1]), instant(r[2]), (String) r[3],
                 r[4] == null ? null : EmailDomain.Policy.valueOf((String) r[4]), (String) r[5], instant(r[6]), (String) r[7],
-                new Counts(n(r[8]), n(r[9]), n(r[10]), n(r[11]), n(r[12]), n(r[13]), n(r[14]), n(r[15])))).toList();
+                new Counts(count(r[8]), count(r[9]), count(r[10]), count(r[11]), count(r[12]), count(r[13]), count(r[14]), count(r[15])))).toList();
     }
 
     /**
@@ -217,22 +220,5 @@ public class Campaign {
         } else if (scope == Scope.ACCOUNTS) {
             query.setParameter("ids", SqlArrays.text(accountIds));
         }
-    }
-
-    private static long n(Object value) {
-        return ((Number) value).longValue();
-    }
-
-    private static Instant instant(Object value) {
-        if (value == null) {
-            return null;
-        }
-        if (value instanceof Instant i) {
-            return i;
-        }
-        if (value instanceof java.time.OffsetDateTime o) {
-            return o.toInstant();
-        }
-        return ((java.sql.Timestamp) value).toInstant();
     }
 }

@@ -1,5 +1,6 @@
 package io.relink.notifier.service;
 
+import static io.relink.platform.persistence.NativeColumns.instant;
 import java.net.ConnectException;
 import java.time.Clock;
 import java.time.Duration;
@@ -348,11 +349,6 @@ public class NotificationSender {
             givenUp.set(Notification.count("status", Status.FAILED));
             paused.set(campaign.paused());
         });
-    }
-
-    /** A timestamp column as the driver answers it in a native query. */
-    private static Instant instant(Object value) {
-        return value instanceof java.time.OffsetDateTime at ? at.toInstant() : value instanceof java.sql.Timestamp t ? t.toInstant() : (Instant) value;
     }
 
     private double oldestSendingAgeSeconds() {

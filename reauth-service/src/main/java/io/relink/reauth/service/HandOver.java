@@ -185,6 +185,7 @@ public class HandOver {
             return true;
         });
         if (!created) {
+            recordFailure(claims.accountId(), Refusal.TOO_MANY_STARTS, "more than " + config.reauth().startsPerMinute() + " sign-ins started within a minute");
             throw new RefusedException(Refusal.TOO_MANY_STARTS, linkToken);
         }
         return new Authorization(signInUrl, cookie);
@@ -207,6 +208,7 @@ public class HandOver {
         String retry = links.issue(LinkTokens.Purpose.REAUTH, claimed.accountId, claimed.email, claimed.traceParent);
         if (error != null || code == null || code.isBlank()) {
             release(claimed.stateHash);
+            recordFailure(claimed.accountId, Refusal.SIGN_IN_CANCELLED, "the user cancelled the sign-in, or the identity provider refused it");
             throw new RefusedException(Refusal.SIGN_IN_CANCELLED, retry);
         }
         TokenGrant grant;
@@ -214,12 +216,12 @@ public class HandOver {
             grant = signIn.finish(code, claimed); // once: a code is single-use, so no retry
         } catch (SignInMethod.SignInFailure e) {
             release(claimed.stateHash);
-            recordFailure(claimed.accountId, e.getMessage());
+            recordFailure(claimed.accountId, e.refusal(), e.getMessage());
             throw new RefusedException(e.refusal(), retry);
         }
         if (grant.emailAddress() == null || !grant.emailAddress().trim().toLowerCase(Locale.ROOT).equals(claimed.email.trim().toLowerCase(Locale.ROOT))) {
             release(claimed.stateHash);
-            recordFailure(claimed.accountId, "signed in as a different mailbox than the link's");
+            recordFailure(claimed.accountId, Refusal.WRONG_ACCOUNT, "signed in as a different mailbox than the link's");
             throw new RefusedException(Refusal.WRONG_ACCOUNT, retry);
         }
         boolean idChanged = !grant.accountId().equals(claimed.accountId);
@@ -267,13 +269,13 @@ public class HandOver {
                 }
                 nylas.revokeAllExcept(claimed.accountId, grant.accessToken());
             } catch (NylasCallException e) {
-                recordFailure(claimed.accountId, "old account not fully retired: " + e.getMessage());
+                recordFailure(claimed.accountId, null, "old account not fully retired: " + e.getMessage());
             }
         } else if (config.reauth().revokeOldTokens()) {
             try {
                 nylas.revokeAllExcept(claimed.accountId, grant.accessToken());
             } catch (NylasCallException e) {
-                recordFailure(claimed.accountId, "old tokens not revoked: " + e.getMessage());
+                recordFailure(claimed.accountId, null, "old tokens not revoked: " + e.getMessage());
             }
         }
         return new Retirement(cancelled, null, null);
@@ -343,11 +345,16 @@ public class HandOver {
         QuarkusTransaction.requiringNew().run(() -> OAuthState.update("exchangeUntil = null where stateHash = ?1", stateHash));
     }
 
-    private void recordFailure(String accountId, String reason) {
+    /**
+     * For operators (the console's problems and timelines): a hand-over that stopped after the user came back from the
+     * sign-in ({@code refusal}), or a migration whose old v2 account was not fully retired (null).
+     */
+    private void recordFailure(String accountId, Refusal refusal, String reason) {
         LOG.warnf("hand-over for account %s failed: %s", accountId, reason);
         QuarkusTransaction.requiringNew().run(() -> entityManager.createNativeQuery(
-                "INSERT INTO reauth_failure (id, account_id, reason, occurred_at) VALUES (:id, :account, :reason, :at)")
-                .setParameter("id", UUID.randomUUID()).setParameter("account", accountId).setParameter("reason", reason)
+                "INSERT INTO reauth_failure (id, account_id, refusal, reason, occurred_at) VALUES (:id, :account, :refusal, :reason, :at)")
+                .setParameter("id", UUID.randomUUID()).setParameter("account", accountId)
+                .setParameter("refusal", refusal == null ? null : refusal.name()).setParameter("reason", reason)
                 .setParameter("at", clock.instant()).executeUpdate());
     }
 

@@ -3,6 +3,7 @@ package io.relink.scanner.rest;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -11,6 +12,7 @@ import java.util.Map;
 import io.quarkus.hibernate.orm.panache.PanacheQuery;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.panache.common.Sort;
+import io.relink.platform.persistence.NativeColumns;
 import io.relink.platform.rest.AccountIds;
 import io.relink.platform.rest.ApiError;
 import io.relink.platform.rest.InvalidRequestException;
@@ -44,16 +46,28 @@ public class AccountResource {
     public record Summary(Funnel.Counts funnel, Map<AccountStatus, Long> byStatus) {
     }
 
+    /** Accounts migrated on one day (UTC). */
+    public record DailyMigrations(LocalDate day, long migrated) {
+    }
+
     @GET
     @Path("/accounts")
     @Produces(MediaType.APPLICATION_JSON)
-    public AccountPage accounts(@QueryParam("status") String status, @QueryParam("page") String page, @QueryParam("size") String size) {
+    public AccountPage accounts(@QueryParam("status") String status, @QueryParam("q") String search, @QueryParam("page") String page,
+            @QueryParam("size") String size) {
         AccountStatus filter = status(status);
         int p = number("page", page, 0, Integer.MAX_VALUE);
         int s = number("size", size, 100, MAX_PAGE_SIZE);
+        String q = search == null || search.isBlank() ? null : search.strip().toLowerCase(Locale.ROOT);
+        if (q != null && q.length() > 320) {
+            throw new InvalidRequestException("q: at most 320 characters (an email address, its start, or an account id)");
+        }
         return QuarkusTransaction.requiringNew().call(() -> {
-            PanacheQuery<RegisteredAccount> query = filter == null ? RegisteredAccount.findAll(Sort.by("accountId"))
-                    : RegisteredAccount.find("status", Sort.by("accountId"), filter);
+            // q: an exact account or v2 account id, or the start of an email address (the index on lower(email) serves it).
+            String where = (q == null ? "" : "(accountId = :q or v2AccountId = :q or lower(email) like :prefix)") + (q != null && filter != null ? " and " : "")
+                    + (filter == null ? "" : "status = :status");
+            PanacheQuery<RegisteredAccount> query = where.isEmpty() ? RegisteredAccount.findAll(Sort.by("accountId"))
+                    : RegisteredAccount.find(where, Sort.by("accountId"), params(q, filter));
             List<AccountView> items = query.page(p, s).list().stream().map(AccountView::of).toList();
             return new AccountPage(items, p, s, query.count());
         });
@@ -109,6 +123,31 @@ public class AccountResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Summary summary() {
         return new Summary(funnel.total(), funnel.byStatus());
+    }
+
+    /** Migrations per day (UTC), oldest first, for the console's chart against the campaign's deadline. */
+    @GET
+    @Path("/summary/daily")
+    @Produces(MediaType.APPLICATION_JSON)
+    @SuppressWarnings("unchecked")
+    public List<DailyMigrations> daily() {
+        return QuarkusTransaction.requiringNew().call(() -> ((List<Object[]>) RegisteredAccount.getEntityManager().createNativeQuery(
+                "SELECT CAST(date_trunc('day', migrated_at AT TIME ZONE 'UTC') AS DATE), count(*) FROM account WHERE migrated_at IS NOT NULL "
+                        + "GROUP BY 1 ORDER BY 1").getResultList()).stream()
+                .map(r -> new DailyMigrations(((java.sql.Date) r[0]).toLocalDate(), NativeColumns.count(r[1]))).toList());
+    }
+
+    /** The named parameters of the account query that its where clause uses. */
+    private static Map<String, Object> params(String q, AccountStatus filter) {
+        Map<String, Object> params = new java.util.HashMap<>();
+        if (q != null) {
+            params.put("q", q);
+            params.put("prefix", q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
+        }
+        if (filter != null) {
+            params.put("status", filter);
+        }
+        return params;
     }
 
     private static AccountStatus status(String value) {

@@ -10,6 +10,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.relink.platform.rest.ApiError;
 import io.relink.platform.rest.InvalidRequestException;
+import io.relink.platform.security.AdminAuthenticationFilter;
 import io.relink.scanner.model.Scan;
 import io.relink.scanner.service.Funnel;
 import io.relink.scanner.service.ScanService;
@@ -20,8 +21,10 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 
 /** Start a scan and follow it. Admin authentication (Bearer key) is required, as for everything under /api. */
 @Path("/api/scans")
@@ -35,10 +38,10 @@ public class ScanResource {
         this.funnel = funnel;
     }
 
-    /** Starts a scan: 202 with the scan and its Location; 409 while another runs. */
+    /** Starts a scan: 202 with the scan and its Location; 409 while another runs. Its trigger names who started it. */
     @POST
-    public Response start() {
-        Scan scan = scans.start("api");
+    public Response start(@Context SecurityContext security) {
+        Scan scan = scans.start(AdminAuthenticationFilter.operator(security));
         return Response.accepted(ScanView.of(scan, funnel.ofScan(scan.id))).location(URI.create("/api/scans/" + scan.id)).build();
     }
 
