@@ -22,7 +22,15 @@ public final class LocalStack {
         Path root = Path.of(Settings.get("relink.root", ".")).toAbsolutePath();
         RelinkSystem.Builder builder = RelinkSystem.builder(root.resolve(".relink"))
                 .local(Integer.parseInt(Settings.get("relink.local.smtp-port", "2525")))
-                .accounts(Long.parseLong(Settings.get("relink.local.accounts", "200")));
+                .accounts(Long.parseLong(Settings.get("relink.local.accounts", "200")))
+                .console();
+        // As a new production deployment: nobody is emailed until an operator approves, in the console.
+        String approval = Settings.get("relink.local.approval", "required");
+        if (approval.equals("required")) {
+            builder.approvalRequired();
+        } else if (!approval.equals("auto")) {
+            throw new IllegalArgumentException("relink.local.approval is required or auto, not " + approval);
+        }
         String mode = Settings.get("relink.local.reauth-mode", "hosted");
         if (mode.equals("native")) {
             builder.nativeAuth();
@@ -50,6 +58,8 @@ public final class LocalStack {
         String auth = "curl -H 'Authorization: Bearer " + key + "' ";
         System.out.println();
         System.out.println("Relink is running on Nylas " + api + " (reauth in " + mode + " mode). A scan started: " + scan);
+        System.out.println("  console:  " + system.consoleUrl() + "   (signs you in as " + IdentityProvider.OPERATOR.name()
+                + ", an operator; approve a domain there and its users are emailed)");
         System.out.println("  mailbox:  " + mailbox.url() + "   (open an email, follow its link, press the button, Accept at the Microsoft stand-in)");
         System.out.println("  funnel:   " + auth + system.scanner().url("/api/summary"));
         System.out.println("  scans:    " + auth + system.scanner().url("/api/scans"));

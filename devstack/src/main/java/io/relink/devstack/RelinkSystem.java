@@ -83,6 +83,9 @@ public final class RelinkSystem implements AutoCloseable {
     }
 
     private static final String LINK_KEY_ID = "local";
+    /** The console's admin key on the three services, which lets it name the person it acts for. */
+    private static final String CONSOLE_KEY = "local-console-key";
+    private static final String CONSOLE_SESSION_SECRET = "local-only-console-session-secret-0123456789";
     private static final String LINK_KEY = "local-only-link-signing-key-0123456789";
     // 32 bytes, base64: for a local run or a test only.
     private static final String TOKEN_KEY = "bG9jYWwtb25seS10b2tlbi1rZXktMDEyMzQ1Njc4OWE=";
@@ -96,6 +99,8 @@ public final class RelinkSystem implements AutoCloseable {
     private KafkaBrokerProcess kafka;
     private Mailbox mail;
     private SandboxProcess sandbox;
+    private IdentityProvider identityProvider;
+    private ServiceProcess console;
 
     private RelinkSystem(Builder settings) {
         this.settings = settings;
@@ -165,6 +170,8 @@ public final class RelinkSystem implements AutoCloseable {
                 config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
                 kafkaClients.getOrDefault(service, Map.of()).forEach((key, value) -> config.put("kafka." + key, String.valueOf(value)));
                 config.put("relink.admin.api-key", settings.adminKey);
+                config.put("relink.admin.api-keys.console", CONSOLE_KEY);
+                config.put("relink.admin.actor-keys", "console");
                 config.put("quarkus.datasource.jdbc.url", db.jdbcUrl());
                 config.put("quarkus.datasource.username", db.user());
                 config.put("quarkus.datasource.password", db.password());
@@ -204,7 +211,13 @@ public final class RelinkSystem implements AutoCloseable {
             }
             // Side by side: on two cores the three start-ups overlap well.
             services.values().forEach(ServiceProcess::launch);
+            if (settings.console) {
+                startConsole(work);
+            }
             services.values().forEach(s -> s.awaitReady(Duration.ofSeconds(180)));
+            if (console != null) {
+                console.awaitReady(Duration.ofSeconds(180));
+            }
             if (settings.nylasApi.equals("v3")) {
                 // As an operator registers it in the Nylas dashboard: grant notifications to the scanner.
                 sandbox.registerWebhook(services.get(Service.SCANNER).baseUrl() + "/webhooks/nylas");
@@ -214,6 +227,48 @@ public final class RelinkSystem implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /**
+     * The stand-in identity provider (on 127.0.0.1, another site than the console's localhost, as a company's IdP is)
+     * and the console, which calls the three services with its own key.
+     */
+    private void startConsole(Path work) {
+        IdentityProvider.Builder idp = IdentityProvider.builder().port(settings.local ? 8095 : 0);
+        if (settings.local) {
+            idp.autoSignIn(IdentityProvider.OPERATOR);
+        }
+        identityProvider = idp.start();
+        parts.add(identityProvider);
+        int port = settings.local ? 8084 : KafkaBroker.freePort();
+        identityProvider.allowRedirect("http://localhost:" + port + "/console/signed-in");
+        Map<String, String> config = new LinkedHashMap<>(identityProvider.consoleConfig());
+        config.put("relink.console.scanner-url", services.get(Service.SCANNER).baseUrl());
+        config.put("relink.console.notifier-url", services.get(Service.NOTIFIER).baseUrl());
+        config.put("relink.console.reauth-url", services.get(Service.REAUTH).baseUrl());
+        config.put("relink.console.service-key", CONSOLE_KEY);
+        config.put("relink.console.session-secret", CONSOLE_SESSION_SECRET);
+        config.put("relink.console.deadline", settings.deadline);
+        config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+        config.putAll(settings.consoleConfig);
+        console = ServiceProcess.of("console-service", port, List.of("-Xmx192m", "-XX:TieredStopAtLevel=1"), config,
+                work.resolve("logs/console-service.log"));
+        parts.add(console);
+        console.launch();
+    }
+
+    /** The console, for a system built with {@link Builder#console()}. */
+    public ServiceProcess console() {
+        return console;
+    }
+
+    /** The console's address as a browser opens it (localhost: the identity provider is on 127.0.0.1, another site). */
+    public String consoleUrl() {
+        return "http://localhost:" + java.net.URI.create(console.baseUrl()).getPort() + "/console";
+    }
+
+    public IdentityProvider identityProvider() {
+        return identityProvider;
     }
 
     private int port(Service service) {
@@ -330,6 +385,10 @@ public final class RelinkSystem implements AutoCloseable {
         private int smtpPort = 2525;
         private long accounts = 200;
         private String adminKey = "local-admin-key";
+        private boolean console;
+        // A campaign target a month out, so the migrations chart has a pace to show.
+        private String deadline = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(30).toString();
+        private final Map<String, String> consoleConfig = new LinkedHashMap<>();
 
         private Builder(Path workDir) {
             this.workDir = workDir.toAbsolutePath();
@@ -375,6 +434,20 @@ public final class RelinkSystem implements AutoCloseable {
         /** The services call the sandbox as a Nylas v2 application (accounts, Basic auth, /oauth) instead of v3. */
         public Builder nylasV2() {
             this.nylasApi = "v2";
+            return this;
+        }
+
+        /**
+         * Also the operators' console (port 8084 in a local run), signing people in at an {@link IdentityProvider} of
+         * its own (8095; a local run signs in as {@link IdentityProvider#OPERATOR} without asking).
+         */
+        public Builder console() {
+            this.console = true;
+            return this;
+        }
+
+        public Builder consoleConfig(String key, String value) {
+            consoleConfig.put(key, value);
             return this;
         }
 
