@@ -255,6 +255,33 @@ abstract class ScanSuite {
         }
     }
 
+    @Test
+    void theConsolesLookupsFindAccountsByAddressDomainOrIdAndRecordThePersonItActsFor() {
+        String person = "Olivia Operator <olivia@contoso.example>";
+        UUID scan = UUID.fromString(given().header("Authorization", "Bearer test-console-key").header("Relink-Actor", person)
+                .post("/api/scans").then().statusCode(202).body("trigger", equalTo(person)).extract().path("id"));
+        await().atMost(Duration.ofSeconds(120)).until(() -> !"RUNNING".equals(admin().get("/api/scans/" + scan).then().extract().path("status")));
+        // Only the console's key may name a person: another key cannot pass itself off as one.
+        admin().header("Relink-Actor", person).post("/api/scans").then().statusCode(403).body("message", containsString("actor-keys"));
+        given().header("Authorization", "Bearer test-console-key").header("Relink-Actor", " ").get("/api/summary").then().statusCode(400);
+
+        Map<String, Object> account = admin().queryParam("status", "DETECTED").queryParam("size", 1).get("/api/accounts").then()
+                .statusCode(200).extract().path("items[0]");
+        String id = (String) account.get("accountId");
+        String email = ((String) account.get("email")).toLowerCase(java.util.Locale.ROOT);
+        String domain = email.substring(email.indexOf('@'));
+        admin().queryParam("q", id).get("/api/accounts").then().statusCode(200).body("total", equalTo(1)).body("items[0].accountId", equalTo(id));
+        List<String> byStart = admin().queryParam("q", email.substring(0, email.indexOf('@')).toUpperCase(java.util.Locale.ROOT))
+                .queryParam("size", 1000).get("/api/accounts").then().statusCode(200).extract().path("items.email");
+        assertTrue(byStart.stream().anyMatch(e -> e.equalsIgnoreCase(email)), byStart.toString());
+        List<String> byDomain = admin().queryParam("q", domain).queryParam("size", 1000).get("/api/accounts").then().statusCode(200)
+                .extract().path("items.email");
+        assertFalse(byDomain.isEmpty());
+        assertTrue(byDomain.stream().allMatch(e -> e.toLowerCase(java.util.Locale.ROOT).endsWith(domain)), byDomain.toString());
+        admin().queryParam("q", "%").get("/api/accounts").then().statusCode(200).body("total", equalTo(0));
+        admin().get("/api/summary/daily").then().statusCode(200);
+    }
+
     static RequestSpecification admin() {
         return given().header("Authorization", "Bearer test-admin-key");
     }

@@ -63,7 +63,7 @@ public class AccountResource {
             throw new InvalidRequestException("q: at most 320 characters (an email address, its start, or an account id)");
         }
         return QuarkusTransaction.requiringNew().call(() -> {
-            // q: an exact account or v2 account id, or the start of an email address (the index on lower(email) serves it).
+            // q: an exact account or v2 account id, the start of an email address (the index on lower(email) serves it), or "@domain".
             String where = (q == null ? "" : "(accountId = :q or v2AccountId = :q or lower(email) like :prefix)") + (q != null && filter != null ? " and " : "")
                     + (filter == null ? "" : "status = :status");
             PanacheQuery<RegisteredAccount> query = where.isEmpty() ? RegisteredAccount.findAll(Sort.by("accountId"))
@@ -142,7 +142,9 @@ public class AccountResource {
         Map<String, Object> params = new java.util.HashMap<>();
         if (q != null) {
             params.put("q", q);
-            params.put("prefix", q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
+            String literal = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+            // "@contoso.com": everyone of a domain; anything else: the start of an address.
+            params.put("prefix", q.startsWith("@") ? "%" + literal : literal + "%");
         }
         if (filter != null) {
             params.put("status", filter);
