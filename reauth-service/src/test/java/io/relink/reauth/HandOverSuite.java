@@ -197,10 +197,18 @@ abstract class HandOverSuite extends ReauthTestBase {
                     .noneMatch(r -> id.equals(r.key())), "no AccountMigrated for a refused hand-over");
         }
         try (Connection c = devstack.database().connect(); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT count(*) FROM reauth_failure WHERE account_id = '" + id + "'")) {
-            rs.next();
-            assertEquals(2, rs.getInt(1), "the wrong mailbox and the failed exchange are recorded for operators");
+                ResultSet rs = s.executeQuery("SELECT refusal, count(*) FROM reauth_failure WHERE account_id = '" + id + "' GROUP BY refusal")) {
+            Map<String, Integer> recorded = new java.util.TreeMap<>();
+            while (rs.next()) {
+                recorded.put(rs.getString(1), rs.getInt(2));
+            }
+            assertEquals(Map.of("SIGN_IN_CANCELLED", 2, "WRONG_ACCOUNT", 1, "NYLAS_FAILED", 1), recorded,
+                    "the cancelled sign-ins, the wrong mailbox and the failed exchange are recorded for operators, by reason");
         }
+        admin().queryParam("accountId", id).get("/api/handovers").then().statusCode(200)
+                .body("findAll { it.type == 'REFUSED' }.refusal", org.hamcrest.Matchers.hasItems("SIGN_IN_CANCELLED", "WRONG_ACCOUNT", "NYLAS_FAILED"))
+                .body("findAll { it.type == 'STARTED' }.size()", org.hamcrest.Matchers.greaterThanOrEqualTo(4));
+        admin().get("/api/handovers/refusals").then().statusCode(200).body("refusal", org.hamcrest.Matchers.hasItem("WRONG_ACCOUNT"));
         assertEquals(wrongAccounts + 1, refusals("WRONG_ACCOUNT"), "operators see the wrong mailbox");
         assertEquals(nylasFailures + 1, refusals("NYLAS_FAILED"), "operators see the failed exchange");
     }

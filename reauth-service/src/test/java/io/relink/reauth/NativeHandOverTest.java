@@ -117,7 +117,7 @@ class NativeHandOverTest extends HandOverSuite {
     private void assertChangedNothing(String accountId, String reason) throws Exception {
         admin().get("/api/migrations/" + accountId + "/token").then().statusCode(404);
         try (Connection c = devstack.database().connect(); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT reason FROM reauth_failure WHERE account_id = '" + accountId + "'")) {
+                ResultSet rs = s.executeQuery("SELECT reason FROM reauth_failure WHERE account_id = '" + accountId + "' ORDER BY occurred_at DESC LIMIT 1")) {
             assertTrue(rs.next(), "the failure is recorded");
             assertTrue(rs.getString(1).contains(reason), rs.getString(1));
         }
