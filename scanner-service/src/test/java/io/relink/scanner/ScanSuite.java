@@ -279,7 +279,10 @@ abstract class ScanSuite {
         assertFalse(byDomain.isEmpty());
         assertTrue(byDomain.stream().allMatch(e -> e.toLowerCase(java.util.Locale.ROOT).endsWith(domain)), byDomain.toString());
         admin().queryParam("q", "%").get("/api/accounts").then().statusCode(200).body("total", equalTo(0));
-        admin().get("/api/summary/daily").then().statusCode(200);
+        long migrated = count(AccountStatus.MIGRATED);
+        List<Integer> daily = admin().get("/api/summary/daily").then().statusCode(200).extract().path("migrated");
+        assertTrue(daily.stream().allMatch(n -> n > 0), daily.toString());
+        assertTrue(migrated == 0 || !daily.isEmpty(), "days with migrations are listed: " + daily);
     }
 
     static RequestSpecification admin() {

@@ -134,7 +134,8 @@ public class AccountResource {
         return QuarkusTransaction.requiringNew().call(() -> ((List<Object[]>) RegisteredAccount.getEntityManager().createNativeQuery(
                 "SELECT CAST(date_trunc('day', migrated_at AT TIME ZONE 'UTC') AS DATE), count(*) FROM account WHERE migrated_at IS NOT NULL "
                         + "GROUP BY 1 ORDER BY 1").getResultList()).stream()
-                .map(r -> new DailyMigrations(((java.sql.Date) r[0]).toLocalDate(), NativeColumns.count(r[1]))).toList());
+                .map(r -> new DailyMigrations(r[0] instanceof LocalDate day ? day : ((java.sql.Date) r[0]).toLocalDate(), NativeColumns.count(r[1])))
+                .toList());
     }
 
     /** The named parameters of the account query that its where clause uses. */
