@@ -278,6 +278,8 @@ abstract class ScanSuite {
                 .extract().path("items.email");
         assertFalse(byDomain.isEmpty());
         assertTrue(byDomain.stream().allMatch(e -> e.toLowerCase(java.util.Locale.ROOT).endsWith(domain)), byDomain.toString());
+        String csv = admin().accept("text/csv").queryParam("q", domain).get("/api/accounts").then().statusCode(200).extract().asString();
+        assertEquals(byDomain.size() + 1, csv.split("\r\n").length, "the CSV selects as the JSON listing does: " + csv);
         admin().queryParam("q", "%").get("/api/accounts").then().statusCode(200).body("total", equalTo(0));
         long migrated = count(AccountStatus.MIGRATED);
         List<Integer> daily = admin().get("/api/summary/daily").then().statusCode(200).extract().path("migrated");

@@ -1,12 +1,12 @@
 package io.relink.console.rest;
 
-import java.util.ArrayList;
+import java.io.InputStream;
 import java.util.List;
 
 import org.jboss.resteasy.reactive.RestQuery;
 
 import io.relink.console.client.NotifierApi;
-import io.relink.console.client.ScannerApi;
+import io.relink.console.client.ScannerExport;
 import io.relink.console.service.Campaign;
 import io.relink.console.service.Csv;
 import io.relink.console.service.Person;
@@ -16,18 +16,19 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
 
 /** Every list of the console as CSV, as support teams work in spreadsheets. */
 @Path("/console/export")
 @Produces("text/csv; charset=utf-8")
 @RolesAllowed({ Person.VIEWER, Person.OPERATOR })
 public class ConsoleExports {
-    private static final int MAX_ACCOUNT_PAGES = 200;
-
     private final Campaign campaign;
+    private final ScannerExport export;
 
-    public ConsoleExports(Campaign campaign) {
+    public ConsoleExports(Campaign campaign, ScannerExport export) {
         this.campaign = campaign;
+        this.export = export;
     }
 
     @GET
@@ -55,21 +56,17 @@ public class ConsoleExports {
                 .map(a -> List.<Object>of(a.approvedAt(), a.approvedBy(), a.scope(), nz(a.domain()), a.approved())).toList());
     }
 
-    /** The accounts a search finds (all of its pages). */
+    /** The accounts a search finds, all of them: the scanner's own CSV, streamed through. */
     @GET
     @Path("/accounts.csv")
     public Response accounts(@RestQuery String q, @RestQuery String status) {
-        List<List<Object>> rows = new ArrayList<>();
-        for (int page = 0; page < MAX_ACCOUNT_PAGES; page++) {
-            ScannerApi.AccountPage found = campaign.search(q, status, page);
-            found.items().forEach(a -> rows.add(List.of(a.accountId(), a.email(), a.provider(), a.status(), a.firstSeenAt(), a.notifications(),
-                    nz(a.lastNotifiedAt()), nz(a.migratedAt()), nz(a.newAccountId()), nz(a.notAffectedReason()), nz(a.bounceReply()))));
-            if ((long) (page + 1) * found.size() >= found.total() || found.items().isEmpty()) {
-                break;
+        InputStream csv = export.accounts(q, status);
+        StreamingOutput body = out -> {
+            try (csv) {
+                csv.transferTo(out);
             }
-        }
-        return csv("accounts", List.of("account_id", "email", "provider", "status", "first_seen_at", "notifications", "last_notified_at",
-                "migrated_at", "new_account_id", "not_affected_reason", "bounce_reply"), rows);
+        };
+        return Response.ok(body).header("Content-Disposition", "attachment; filename=\"relink-accounts.csv\"").build();
     }
 
     /** Emails that FAILED or BOUNCED, the problems page's lists. */

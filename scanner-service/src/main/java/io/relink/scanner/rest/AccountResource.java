@@ -4,7 +4,9 @@ import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -55,19 +57,12 @@ public class AccountResource {
     @Produces(MediaType.APPLICATION_JSON)
     public AccountPage accounts(@QueryParam("status") String status, @QueryParam("q") String search, @QueryParam("page") String page,
             @QueryParam("size") String size) {
-        AccountStatus filter = status(status);
         int p = number("page", page, 0, Integer.MAX_VALUE);
         int s = number("size", size, 100, MAX_PAGE_SIZE);
-        String q = search == null || search.isBlank() ? null : search.strip().toLowerCase(Locale.ROOT);
-        if (q != null && q.length() > 320) {
-            throw new InvalidRequestException("q: at most 320 characters (an email address, its start, or an account id)");
-        }
+        Selection selection = Selection.of(status(status), search);
         return QuarkusTransaction.requiringNew().call(() -> {
-            // q: an exact account or v2 account id, the start of an email address (the index on lower(email) serves it), or "@domain".
-            String where = (q == null ? "" : "(accountId = :q or v2AccountId = :q or lower(email) like :prefix)") + (q != null && filter != null ? " and " : "")
-                    + (filter == null ? "" : "status = :status");
-            PanacheQuery<RegisteredAccount> query = where.isEmpty() ? RegisteredAccount.findAll(Sort.by("accountId"))
-                    : RegisteredAccount.find(where, Sort.by("accountId"), params(q, filter));
+            PanacheQuery<RegisteredAccount> query = selection.where().isEmpty() ? RegisteredAccount.findAll(Sort.by("accountId"))
+                    : RegisteredAccount.find(selection.where(), Sort.by("accountId"), selection.params());
             List<AccountView> items = query.page(p, s).list().stream().map(AccountView::of).toList();
             return new AccountPage(items, p, s, query.count());
         });
@@ -90,22 +85,22 @@ public class AccountResource {
                 : Response.ok(AccountView.of(account)).build();
     }
 
-    /** Every account with the status (or all), as CSV, read in batches so a large registry streams in flat memory. */
+    /** Every account the same selection finds, as CSV, read in batches so a large registry streams in flat memory. */
     @GET
     @Path("/accounts")
     @Produces("text/csv")
-    public StreamingOutput accountsCsv(@QueryParam("status") String status) {
-        AccountStatus filter = status(status);
+    public StreamingOutput accountsCsv(@QueryParam("status") String status, @QueryParam("q") String search) {
+        Selection selection = Selection.of(status(status), search);
+        String where = "accountId > :after" + (selection.where().isEmpty() ? "" : " and " + selection.where());
         return output -> {
             Writer writer = new OutputStreamWriter(output, StandardCharsets.UTF_8);
             writer.write(AccountView.CSV_HEADER + "\r\n");
             String after = "";
             while (true) {
-                String from = after;
-                List<RegisteredAccount> batch = QuarkusTransaction.requiringNew().call(() -> (filter == null
-                        ? RegisteredAccount.<RegisteredAccount>find("accountId > ?1", Sort.by("accountId"), from)
-                        : RegisteredAccount.<RegisteredAccount>find("accountId > ?1 and status = ?2", Sort.by("accountId"), from, filter))
-                        .page(0, CSV_BATCH).list());
+                Map<String, Object> params = new HashMap<>(selection.params());
+                params.put("after", after);
+                List<RegisteredAccount> batch = QuarkusTransaction.requiringNew().call(() -> RegisteredAccount.<RegisteredAccount>find(where,
+                        Sort.by("accountId"), params).page(0, CSV_BATCH).list());
                 for (RegisteredAccount account : batch) {
                     writer.write(AccountView.of(account).csv() + "\r\n");
                 }
@@ -138,19 +133,31 @@ public class AccountResource {
                 .toList());
     }
 
-    /** The named parameters of the account query that its where clause uses. */
-    private static Map<String, Object> params(String q, AccountStatus filter) {
-        Map<String, Object> params = new java.util.HashMap<>();
-        if (q != null) {
-            params.put("q", q);
-            String literal = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
-            // "@contoso.com": everyone of a domain; anything else: the start of an address.
-            params.put("prefix", q.startsWith("@") ? "%" + literal : literal + "%");
+    /**
+     * Which accounts a listing selects, as a where clause over the registry and its named parameters: a status, and
+     * {@code q}, an exact account or v2 account id, the start of an email address (the index on lower(email) serves it),
+     * or {@code @domain} for everyone of a domain.
+     */
+    private record Selection(String where, Map<String, Object> params) {
+        static Selection of(AccountStatus status, String search) {
+            String q = search == null || search.isBlank() ? null : search.strip().toLowerCase(Locale.ROOT);
+            if (q != null && q.length() > 320) {
+                throw new InvalidRequestException("q: at most 320 characters (an email address, its start, or an account id)");
+            }
+            List<String> conditions = new ArrayList<>();
+            Map<String, Object> params = new HashMap<>();
+            if (q != null) {
+                conditions.add("(accountId = :q or v2AccountId = :q or lower(email) like :pattern)");
+                String literal = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+                params.put("q", q);
+                params.put("pattern", q.startsWith("@") ? "%" + literal : literal + "%");
+            }
+            if (status != null) {
+                conditions.add("status = :status");
+                params.put("status", status);
+            }
+            return new Selection(String.join(" and ", conditions), params);
         }
-        if (filter != null) {
-            params.put("status", filter);
-        }
-        return params;
     }
 
     private static AccountStatus status(String value) {
