@@ -63,6 +63,9 @@ public final class IdentityProvider implements AutoCloseable {
     private record Session(User user, String sessionId) {
     }
 
+    private record RefreshToken(Session session, Instant expiresAt) {
+    }
+
     private final HttpServer server;
     private final Clock clock;
     private volatile Duration tokenLifetime;
@@ -72,8 +75,7 @@ public final class IdentityProvider implements AutoCloseable {
     private final User autoSignIn;
     private final Map<String, PendingCode> codes = new ConcurrentHashMap<>();
     private final Map<String, String> usedCodes = new ConcurrentHashMap<>(); // code -> session it started
-    private final Map<String, Session> refreshTokens = new ConcurrentHashMap<>();
-    private final Map<String, Instant> refreshExpiry = new ConcurrentHashMap<>();
+    private final Map<String, RefreshToken> refreshTokens = new ConcurrentHashMap<>();
     private final Set<String> revokedSessions = ConcurrentHashMap.newKeySet();
     private final AtomicInteger tokenRequests = new AtomicInteger();
     private final KeyPair key;
@@ -167,7 +169,7 @@ public final class IdentityProvider implements AutoCloseable {
 
     /** Ends every session: refresh tokens stop working, so the next refresh sends the person to sign in again. */
     public void expireSessions() {
-        refreshTokens.values().forEach(s -> revokedSessions.add(s.sessionId()));
+        refreshTokens.values().forEach(t -> revokedSessions.add(t.session().sessionId()));
     }
 
     /** Tokens issued from now on last this long (sessions already signed in keep theirs until they refresh). */
@@ -314,13 +316,12 @@ public final class IdentityProvider implements AutoCloseable {
 
     private void refresh(HttpExchange exchange, Map<String, String> f) throws IOException {
         String presented = f.getOrDefault("refresh_token", "");
-        Session session = refreshTokens.remove(presented); // rotation: each refresh token works once
-        Instant expiry = refreshExpiry.remove(presented);
-        if (session == null || revokedSessions.contains(session.sessionId()) || expiry == null || expiry.isBefore(clock.instant())) {
+        RefreshToken token = refreshTokens.remove(presented); // rotation: each refresh token works once
+        if (token == null || revokedSessions.contains(token.session().sessionId()) || token.expiresAt().isBefore(clock.instant())) {
             json(exchange, 400, Map.of("error", "invalid_grant", "error_description", "refresh token expired, revoked or used"));
             return;
         }
-        json(exchange, 200, tokens(session, null));
+        json(exchange, 200, tokens(token.session(), null));
     }
 
     private Map<String, Object> tokens(Session session, String nonce) {
@@ -344,8 +345,7 @@ public final class IdentityProvider implements AutoCloseable {
         Map<String, Object> accessClaims = new LinkedHashMap<>(claims);
         accessClaims.put("scope", "openid profile email offline_access");
         String refresh = randomToken();
-        refreshTokens.put(refresh, session);
-        refreshExpiry.put(refresh, now.plus(refreshLifetime));
+        refreshTokens.put(refresh, new RefreshToken(session, now.plus(refreshLifetime)));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("token_type", "Bearer");
         body.put("expires_in", tokenLifetime.toSeconds());
@@ -358,7 +358,7 @@ public final class IdentityProvider implements AutoCloseable {
     private void logout(HttpExchange exchange) throws IOException {
         Map<String, String> q = query(exchange.getRequestURI());
         String back = q.get("post_logout_redirect_uri");
-        refreshTokens.values().forEach(s -> revokedSessions.add(s.sessionId()));
+        refreshTokens.values().forEach(t -> revokedSessions.add(t.session().sessionId()));
         if (back != null && redirectUris.stream().anyMatch(u -> URI.create(u).resolve("/").toString().equals(URI.create(back).resolve("/").toString()))) {
             redirect(exchange, back);
         } else {

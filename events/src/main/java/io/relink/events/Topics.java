@@ -19,8 +19,16 @@ public final class Topics {
         return topic + DLQ_SUFFIX;
     }
 
+    /** The topics that carry events. */
+    public static final List<String> EVENTS = List.of(ACCOUNTS, NOTIFICATIONS, MIGRATIONS);
+
     /** Every topic of the contract with its dead-letter topic, for whoever provisions them. */
     public static List<String> all() {
-        return Stream.of(ACCOUNTS, NOTIFICATIONS, MIGRATIONS).flatMap(t -> Stream.of(t, deadLetter(t))).toList();
+        return EVENTS.stream().flatMap(t -> Stream.of(t, deadLetter(t))).toList();
+    }
+
+    /** The dead-letter topic of each event topic. */
+    public static List<String> deadLetters() {
+        return EVENTS.stream().map(Topics::deadLetter).toList();
     }
 }

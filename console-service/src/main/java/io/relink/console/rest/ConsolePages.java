@@ -72,7 +72,8 @@ public class ConsolePages {
     @GET
     @Path("/scans")
     public TemplateInstance scans(@RestQuery String notice, @RestQuery String error) {
-        return Templates.scans(campaign.scans(), campaign.progress(), notice, error);
+        List<ScannerApi.Scan> scans = campaign.scans();
+        return Templates.scans(scans, Campaign.progress(scans), notice, error);
     }
 
     /** The newest scan's progress, polled by console.js while it runs. */

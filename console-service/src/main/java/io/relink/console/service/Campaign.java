@@ -1,11 +1,9 @@
 package io.relink.console.service;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import org.eclipse.microprofile.rest.client.inject.RestClient;
@@ -63,14 +61,14 @@ public class Campaign {
                 .mapToLong(d -> d.counts().detected()).sum();
         ScannerApi.Funnel f = summary.funnel();
         List<Charts.Bar> funnel = Charts.funnel(List.of(
-                Map.entry("Detected|detected|affected mailboxes found by the scans", new long[] { f.detected() }),
-                Map.entry("Approved|approved|approved to be emailed", new long[] { approved }),
-                Map.entry("Emailed|emailed|sent at least one email", new long[] { emailed }),
-                Map.entry("Migrated|migrated|moved to OAuth", new long[] { f.migrated() }),
-                Map.entry("Bounced|bounced|an email bounced", new long[] { f.bounced() }),
-                Map.entry("Failed|failed|an email could not be sent", new long[] { failed }),
-                Map.entry("On-premises|onprem|not affected: left alone", new long[] { f.notAffected() }),
-                Map.entry("Unclassified|unclassified|domain not (yet) classified: emailed", new long[] { unclassified })));
+                new Charts.Stage("Detected", "detected", "affected mailboxes found by the scans", f.detected()),
+                new Charts.Stage("Approved", "approved", "approved to be emailed", approved),
+                new Charts.Stage("Emailed", "emailed", "sent at least one email", emailed),
+                new Charts.Stage("Migrated", "migrated", "moved to OAuth", f.migrated()),
+                new Charts.Stage("Bounced", "bounced", "an email bounced", f.bounced()),
+                new Charts.Stage("Failed", "failed", "an email could not be sent", failed),
+                new Charts.Stage("On-premises", "onprem", "not affected: left alone", f.notAffected()),
+                new Charts.Stage("Unclassified", "unclassified", "domain not (yet) classified: emailed", unclassified)));
         long remaining = Math.max(0, f.detected() - f.migrated() - f.notAffected() - f.resolved());
         Charts.Daily daily = Charts.daily(ServiceCall.call("the scanner", scanner::daily), LocalDate.now(clock), config.deadline(), remaining);
         List<ScannerApi.Scan> scans = scans();
@@ -91,7 +89,11 @@ public class Campaign {
 
     /** The progress of the newest scan (empty before the first). */
     public Optional<Progress> progress() {
-        List<ScannerApi.Scan> scans = scans();
+        return progress(scans());
+    }
+
+    /** The progress of the newest of {@code scans} (newest first), measured against the last complete one before it. */
+    public static Optional<Progress> progress(List<ScannerApi.Scan> scans) {
         if (scans.isEmpty()) {
             return Optional.empty();
         }
@@ -213,10 +215,4 @@ public class Campaign {
         return ServiceCall.call("reauth", () -> reauth.refusals(30));
     }
 
-    /** Seconds as "1 h 4 min", "3 min 20 s" or "12 s". */
-    public static String duration(long seconds) {
-        Duration d = Duration.ofSeconds(seconds);
-        return d.toHours() > 0 ? d.toHours() + " h " + d.toMinutesPart() + " min"
-                : d.toMinutes() > 0 ? d.toMinutes() + " min " + d.toSecondsPart() + " s" : seconds + " s";
-    }
 }

@@ -4,7 +4,6 @@ import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
@@ -48,16 +47,17 @@ public final class Charts {
         }
     }
 
-    public static List<Bar> funnel(List<Map.Entry<String, long[]>> stages) {
-        long max = Math.max(1, stages.stream().mapToLong(s -> s.getValue()[0]).max().orElse(1));
+    /** A stage of the funnel to draw: its label, its colour in console.css, what it counts, and how many. */
+    public record Stage(String label, String kind, String hint, long value) {
+    }
+
+    public static List<Bar> funnel(List<Stage> stages) {
+        long max = Math.max(1, stages.stream().mapToLong(Stage::value).max().orElse(1));
         List<Bar> bars = new ArrayList<>();
-        int y = 0;
-        for (Map.Entry<String, long[]> stage : stages) {
-            long value = stage.getValue()[0];
-            String[] labelKindHint = stage.getKey().split("\\|", 3);
-            bars.add(new Bar(labelKindHint[0], value, value == 0 ? 0 : (int) Math.max(2, value * BAR_WIDTH / max), y, labelKindHint[1],
-                    labelKindHint.length > 2 ? labelKindHint[2] : ""));
-            y += 30;
+        for (int i = 0; i < stages.size(); i++) {
+            Stage stage = stages.get(i);
+            int width = stage.value() == 0 ? 0 : (int) Math.max(2, stage.value() * BAR_WIDTH / max);
+            bars.add(new Bar(stage.label(), stage.value(), width, i * 30, stage.kind(), stage.hint()));
         }
         return bars;
     }

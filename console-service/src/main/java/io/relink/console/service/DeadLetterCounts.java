@@ -32,7 +32,7 @@ public class DeadLetterCounts {
     public DeadLetterCounts(@Identifier("default-kafka-broker") Map<String, Object> kafka) {
         Map<String, Object> config = new LinkedHashMap<>();
         kafka.forEach((key, value) -> {
-            if (org.apache.kafka.clients.admin.AdminClientConfig.configNames().contains(key)) {
+            if (AdminClientConfig.configNames().contains(key)) {
                 config.put(key, value);
             }
         });
@@ -43,7 +43,7 @@ public class DeadLetterCounts {
     }
 
     public List<Count> counts() {
-        List<String> topics = List.of(Topics.ACCOUNTS, Topics.NOTIFICATIONS, Topics.MIGRATIONS).stream().map(Topics::deadLetter).toList();
+        List<String> topics = Topics.deadLetters();
         try {
             Map<String, List<TopicPartition>> partitions = admin.describeTopics(topics).allTopicNames().get(5, TimeUnit.SECONDS).values().stream()
                     .collect(Collectors.toMap(d -> d.name(), d -> d.partitions().stream().map(p -> new TopicPartition(d.name(), p.partition())).toList()));

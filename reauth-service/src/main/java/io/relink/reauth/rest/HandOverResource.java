@@ -1,6 +1,7 @@
 package io.relink.reauth.rest;
 
 import static io.relink.platform.persistence.NativeColumns.instant;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,9 +37,11 @@ public class HandOverResource {
     }
 
     private final EntityManager entityManager;
+    private final Clock clock;
 
-    public HandOverResource(EntityManager entityManager) {
+    public HandOverResource(EntityManager entityManager, Clock clock) {
         this.entityManager = entityManager;
+        this.clock = clock;
     }
 
     /** One account's hand-over, oldest first. */
@@ -75,7 +78,7 @@ public class HandOverResource {
         if (window < 1 || window > 366) {
             throw new InvalidRequestException("days must be between 1 and 366");
         }
-        Instant since = Instant.now().minus(Duration.ofDays(window));
+        Instant since = clock.instant().minus(Duration.ofDays(window));
         return QuarkusTransaction.requiringNew().call(() -> {
             @SuppressWarnings("unchecked")
             List<Object[]> rows = entityManager.createNativeQuery("SELECT refusal, count(*), max(occurred_at) FROM reauth_failure "
