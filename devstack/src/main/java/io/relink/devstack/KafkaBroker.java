@@ -133,6 +133,16 @@ public abstract sealed class KafkaBroker implements AutoCloseable permits Embedd
         for (String topic : writes) {
             acls.add(allow(principal, new ResourcePattern(ResourceType.TOPIC, topic, PatternType.LITERAL), AclOperation.WRITE));
         }
+        createAcls(user, acls);
+    }
+
+    /** Grants {@code user} Describe on {@code topics} alone: their partitions and offsets, never their records (the console's). */
+    public void grantDescribe(String user, Collection<String> topics) {
+        createAcls(user, topics.stream()
+                .map(topic -> allow("User:" + user, new ResourcePattern(ResourceType.TOPIC, topic, PatternType.LITERAL), AclOperation.DESCRIBE)).toList());
+    }
+
+    private void createAcls(String user, List<AclBinding> acls) {
         try (Admin admin = admin()) {
             admin.createAcls(acls).all().get();
         } catch (ExecutionException e) {

@@ -85,6 +85,8 @@ public final class RelinkSystem implements AutoCloseable {
     private static final String LINK_KEY_ID = "local";
     /** The console's admin key on the three services, which lets it name the person it acts for. */
     private static final String CONSOLE_KEY = "local-console-key";
+    /** The console's Kafka user on a broker that requires SCRAM (the KafkaUser of deploy/components/kafka-scram). */
+    public static final String CONSOLE_KAFKA_USER = "console-service";
     private static final String CONSOLE_SESSION_SECRET = "local-only-console-session-secret-0123456789";
     private static final String LINK_KEY = "local-only-link-signing-key-0123456789";
     // 32 bytes, base64: for a local run or a test only.
@@ -96,6 +98,7 @@ public final class RelinkSystem implements AutoCloseable {
     private final Map<Service, Database> databases = new EnumMap<>(Service.class);
     private final Map<Service, Map<String, String>> serviceConfigs = new EnumMap<>(Service.class);
     private final Map<Service, Map<String, Object>> kafkaClients = new EnumMap<>(Service.class);
+    private Map<String, Object> consoleKafkaClient = Map.of();
     private KafkaBrokerProcess kafka;
     private Mailbox mail;
     private SandboxProcess sandbox;
@@ -142,6 +145,11 @@ public final class RelinkSystem implements AutoCloseable {
                     kafka.grant(service.kafkaUser(), service.consumes(), service.consumerGroup(), service.produces());
                     kafkaClients.put(service, KafkaBroker.scramClient(service.kafkaUser(), password));
                 }
+                // The console's user, as deploy/components/kafka-scram grants it: Describe on the dead-letter topics.
+                String password = UUID.randomUUID().toString();
+                kafka.createUser(CONSOLE_KAFKA_USER, password);
+                kafka.grantDescribe(CONSOLE_KAFKA_USER, Topics.deadLetters());
+                consoleKafkaClient = KafkaBroker.scramClient(CONSOLE_KAFKA_USER, password);
             }
             if (settings.unreliableSmtp) {
                 UnreliableSmtpServer unreliable = new UnreliableSmtpServer();
@@ -250,6 +258,7 @@ public final class RelinkSystem implements AutoCloseable {
         config.put("relink.console.session-secret", CONSOLE_SESSION_SECRET);
         config.put("relink.console.deadline", settings.deadline);
         config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+        consoleKafkaClient.forEach((key, value) -> config.put("kafka." + key, String.valueOf(value)));
         config.putAll(settings.consoleConfig);
         console = ServiceProcess.of("console-service", port, List.of("-Xmx192m", "-XX:TieredStopAtLevel=1"), config,
                 work.resolve("logs/console-service.log"));
@@ -328,6 +337,11 @@ public final class RelinkSystem implements AutoCloseable {
     /** The configuration the service was started with, to start another instance of it differently. */
     public Map<String, String> serviceConfig(Service service) {
         return serviceConfigs.get(service);
+    }
+
+    /** The console's Kafka client settings on a broker that requires SCRAM; none otherwise. */
+    public Map<String, Object> consoleKafkaClient() {
+        return consoleKafkaClient;
     }
 
     /** The service's Kafka client settings (its SCRAM user) on a broker that requires SCRAM; empty otherwise. */

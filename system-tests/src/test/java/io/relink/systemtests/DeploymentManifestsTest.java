@@ -47,7 +47,8 @@ class DeploymentManifestsTest {
     void everyDeploymentHasProbesLimitsAndALockedDownContainer(String overlay) throws Exception {
         List<JsonNode> objects = build(overlay);
         List<JsonNode> deployments = ofKind(objects, "Deployment");
-        assertTrue(deployments.size() >= 3, "the three services at least: " + names(deployments));
+        assertTrue(names(deployments).containsAll(List.of("scanner-service", "notifier-service", "reauth-service", "console-service")),
+                "the three services and the console: " + names(deployments));
         for (JsonNode d : deployments) {
             String name = d.at("/metadata/name").asText();
             JsonNode pod = d.at("/spec/template/spec");
@@ -139,6 +140,42 @@ class DeploymentManifestsTest {
         assertEquals("Exact", webhooks.at("/spec/rules/0/http/paths/0/pathType").asText(), "only the webhook, nothing under it");
         assertEquals("scanner-service", webhooks.at("/spec/rules/0/http/paths/0/backend/service/name").asText());
         assertEquals(ingress.at("/spec/rules/0/host"), webhooks.at("/spec/rules/0/host"), "on the links' host");
+
+        // The console: on a host of its own (never the links'), its pages and their assets only, over TLS.
+        JsonNode console = ofKind(objects, "Ingress").stream().filter(i -> i.at("/metadata/name").asText().equals("console-service")).findFirst()
+                .orElseThrow();
+        assertFalse(console.at("/spec/rules/0/host").equals(ingress.at("/spec/rules/0/host")), "the console is not on the links' host");
+        assertEquals(List.of("/console", "/assets"), stream(console.at("/spec/rules/0/http/paths")).map(x -> x.get("path").asText()).toList(),
+                "nothing of the console but its pages and assets (no /q)");
+        stream(console.at("/spec/rules/0/http/paths"))
+                .forEach(x -> assertEquals("console-service", x.at("/backend/service/name").asText(), "the console's paths go to the console"));
+        assertEquals(console.at("/spec/rules/0/host"), console.at("/spec/tls/0/hosts/0"), "TLS for the console's host");
+        assertTrue(stream(ofKind(objects, "Deployment").stream().filter(d -> d.at("/metadata/name").asText().equals("console-service")).findFirst()
+                .orElseThrow().at("/spec/template/spec/containers/0/envFrom")).anyMatch(e -> e.at("/secretRef/name").asText().equals("relink-console-secrets")),
+                "the console's OIDC client secret, service key and session key come from its Secret");
+    }
+
+    /**
+     * The console reaches each service through its Service (port 80), with the key the services let name a person,
+     * and signs in against the identity provider over HTTPS with the redirect the provider has registered.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = { "dev", "prod" })
+    void theConsoleCallsEachServiceThroughItsServiceAndOnlyItsKeyMayNameAPerson(String overlay) throws Exception {
+        List<JsonNode> objects = build(overlay);
+        JsonNode console = configMap(objects, "relink-console").get("data");
+        for (Service service : Service.values()) {
+            String url = console.get("RELINK_CONSOLE_" + service.name() + "_URL").asText();
+            JsonNode target = ofKind(objects, "Service").stream().filter(x -> url.equals("http://" + x.at("/metadata/name").asText())).findFirst()
+                    .orElseThrow(() -> new AssertionError(service.module() + ": no Service answers at " + url));
+            assertEquals(service.module(), target.at("/spec/selector/app.kubernetes.io~1name").asText(), url);
+            assertEquals(80, target.at("/spec/ports/0/port").asInt(), url);
+        }
+        assertEquals("console", configMap(objects, "relink-common").at("/data/RELINK_ADMIN_ACTOR_KEYS").asText(),
+                "the services take Relink-Actor from the console's key alone");
+        assertTrue(console.get("QUARKUS_OIDC_AUTH_SERVER_URL").asText().startsWith("https://"), "the identity provider over HTTPS");
+        assertEquals("true", console.get("QUARKUS_OIDC_AUTHENTICATION_FORCE_REDIRECT_HTTPS_SCHEME").asText(),
+                "TLS ends at the ingress: the redirect URI must still be https");
     }
 
     /**
@@ -171,15 +208,29 @@ class DeploymentManifestsTest {
             assertEquals(service.kafkaUser(), env(container, "KAFKA_SASL_JAAS_CONFIG").at("/valueFrom/secretKeyRef/name").asText(),
                     service.module() + " takes its own user's credentials");
         }
+        // The console counts the dead-letter topics' records and can read none of them.
+        JsonNode consoleUser = ofKind(prod, "KafkaUser").stream().filter(u -> u.at("/metadata/name").asText().equals("console-service")).findFirst()
+                .orElseThrow(() -> new AssertionError("no KafkaUser console-service"));
+        Set<String> consoleGrants = new HashSet<>();
+        consoleUser.at("/spec/authorization/acls").forEach(acl -> acl.get("operations").forEach(op -> consoleGrants.add(
+                acl.at("/resource/type").asText() + ":" + acl.at("/resource/name").asText() + ":" + op.asText())));
+        assertEquals(new HashSet<>(Topics.deadLetters().stream().map(t -> "topic:" + t + ":Describe").toList()), consoleGrants, "the console's ACLs");
+        JsonNode consoleContainer = ofKind(prod, "Deployment").stream().filter(d -> d.at("/metadata/name").asText().equals("console-service"))
+                .findFirst().orElseThrow().at("/spec/template/spec/containers/0");
+        assertEquals("SASL_SSL", env(consoleContainer, "KAFKA_SECURITY_PROTOCOL").path("value").asText(), "console-service");
+        assertEquals("console-service", env(consoleContainer, "KAFKA_SASL_JAAS_CONFIG").at("/valueFrom/secretKeyRef/name").asText(),
+                "the console takes its own user's credentials");
+
         List<JsonNode> dev = build("dev");
         assertTrue(ofKind(dev, "KafkaUser").isEmpty(), "dev stays plain");
         ofKind(dev, "Deployment").forEach(d -> assertTrue(env(d.at("/spec/template/spec/containers/0"), "KAFKA_SECURITY_PROTOCOL").isMissingNode()));
     }
 
     /**
-     * Deny by default; then only the ingress controller reaches reauth, only Prometheus reaches the others (and
-     * reauth's metrics), on their HTTP port; egress only to DNS, Kafka and PostgreSQL, plus HTTPS for the services that
-     * call Nylas and SMTP for the notifier.
+     * Deny by default; then only the ingress controller reaches reauth, the scanner's webhook and the console; Prometheus
+     * every pod's HTTP port; the console, and nothing else in the namespace, the services' HTTP ports. Egress only to
+     * DNS, Kafka and PostgreSQL (not the console: it has no database), HTTPS for the pods that call Nylas, Microsoft or
+     * the identity provider, SMTP for the notifier, and the services' HTTP ports for the console.
      */
     @ParameterizedTest
     @ValueSource(strings = { "dev", "prod" })
@@ -189,8 +240,10 @@ class DeploymentManifestsTest {
         assertTrue(policies.stream().anyMatch(p -> p.at("/spec/podSelector").isEmpty() && p.at("/spec/ingress").isMissingNode()
                 && p.at("/spec/egress").isMissingNode() && p.at("/spec/policyTypes").toString().contains("Ingress")
                 && p.at("/spec/policyTypes").toString().contains("Egress")), "a default deny of ingress and egress");
-        for (Service service : Service.values()) {
-            JsonNode labels = ofKind(objects, "Deployment").stream().filter(d -> d.at("/metadata/name").asText().equals(service.module()))
+        List<String> services = new ArrayList<>(Stream.of(Service.values()).map(Service::module).toList());
+        services.add("console-service");
+        for (String module : services) {
+            JsonNode labels = ofKind(objects, "Deployment").stream().filter(d -> d.at("/metadata/name").asText().equals(module))
                     .findFirst().orElseThrow().at("/spec/template/metadata/labels");
             Set<String> from = new HashSet<>();
             Set<String> to = new HashSet<>();
@@ -198,18 +251,40 @@ class DeploymentManifestsTest {
                 if (!selects(p.at("/spec/podSelector"), labels)) {
                     continue;
                 }
-                stream(p.at("/spec/ingress")).forEach(rule -> stream(rule.get("from")).forEach(peer -> from.add(
-                        peer.at("/namespaceSelector/matchLabels/kubernetes.io~1metadata.name").asText("this namespace") + ":"
-                                + ports(rule))));
-                stream(p.at("/spec/egress")).forEach(rule -> to.add(ports(rule)));
+                stream(p.at("/spec/ingress")).forEach(rule -> stream(rule.get("from")).forEach(peer -> from.add(peer(peer) + ":" + ports(rule))));
+                stream(p.at("/spec/egress")).forEach(rule -> to.add((rule.has("to") && stream(rule.get("to")).allMatch(x -> x.has("podSelector")
+                        && !x.has("namespaceSelector") && x.at("/podSelector/matchExpressions").size() > 0) ? peer(rule.get("to").get(0)) + ":" : "")
+                        + ports(rule)));
             }
-            // Through the ingress controller: reauth's pages, and Nylas's webhooks to the scanner.
-            Set<String> expectedFrom = service == Service.NOTIFIER ? Set.of("monitoring:http") : Set.of("ingress-nginx:http", "monitoring:http");
-            assertEquals(expectedFrom, from, service.module() + " is reached by");
-            assertTrue(to.containsAll(Set.of("53/UDP,53/TCP", "9092,9093", "5432")), service.module() + " reaches DNS, Kafka, PostgreSQL: " + to);
-            assertTrue(to.contains("443"), service.module() + " calls Nylas or Microsoft over HTTPS: " + to);
-            assertEquals(service == Service.NOTIFIER, to.contains("587,465,25"), service.module() + " sends email: " + to);
+            boolean console = module.equals("console-service");
+            // Through the ingress controller: reauth's pages, Nylas's webhooks to the scanner, the console's pages.
+            Set<String> expectedFrom = new HashSet<>(Set.of("monitoring:http"));
+            if (!module.equals("notifier-service")) {
+                expectedFrom.add("ingress-nginx:http");
+            }
+            if (!console) {
+                expectedFrom.add("console-service:http");
+            }
+            assertEquals(expectedFrom, from, module + " is reached by");
+            assertTrue(to.containsAll(Set.of("53/UDP,53/TCP", "9092,9093")), module + " reaches DNS and Kafka: " + to);
+            assertEquals(!console, to.contains("5432"), module + " reaches PostgreSQL: " + to);
+            assertTrue(to.contains("443"), module + " calls Nylas, Microsoft or the identity provider over HTTPS: " + to);
+            assertEquals(module.equals("notifier-service"), to.contains("587,465,25"), module + " sends email: " + to);
+            assertEquals(console, to.contains("notifier-service,reauth-service,scanner-service:http"), module + " calls the services' APIs: " + to);
         }
+    }
+
+    /** A peer of a policy rule: its namespace, the pods it names, or this namespace's pods. */
+    private static String peer(JsonNode peer) {
+        if (peer.has("namespaceSelector")) {
+            return peer.at("/namespaceSelector/matchLabels/kubernetes.io~1metadata.name").asText();
+        }
+        JsonNode byName = peer.at("/podSelector/matchLabels/app.kubernetes.io~1name");
+        if (!byName.isMissingNode()) {
+            return byName.asText();
+        }
+        return stream(peer.at("/podSelector/matchExpressions")).flatMap(x -> stream(x.get("values"))).map(JsonNode::asText).sorted()
+                .reduce((a, b) -> a + "," + b).orElse("this namespace");
     }
 
     private static boolean selects(JsonNode selector, JsonNode labels) {
@@ -236,7 +311,7 @@ class DeploymentManifestsTest {
         List<JsonNode> prod = build("prod");
         String rendered = YAML.writeValueAsString(prod);
         assertFalse(rendered.contains("example.com"), "an example value is left in production");
-        JsonNode ingress = ofKind(prod, "Ingress").get(0);
+        JsonNode ingress = ofKind(prod, "Ingress").stream().filter(i -> i.at("/metadata/name").asText().equals("reauth-service")).findFirst().orElseThrow();
         assertEquals("reconnect.contoso.test", ingress.at("/spec/rules/0/host").asText());
         assertEquals("reconnect.contoso.test", ingress.at("/spec/tls/0/hosts/0").asText());
         assertEquals("https://reconnect.contoso.test", configMap(prod, "relink-common").at("/data/RELINK_PUBLIC_URL").asText());
@@ -251,6 +326,17 @@ class DeploymentManifestsTest {
             String image = d.at("/spec/template/spec/containers/0/image").asText();
             assertTrue(image.matches("registry\\.contoso\\.test/relink/" + d.at("/metadata/name").asText() + "@sha256:[0-9a-f]{64}"), image);
         }
+        JsonNode consoleIngress = ofKind(prod, "Ingress").stream().filter(i -> i.at("/metadata/name").asText().equals("console-service")).findFirst()
+                .orElseThrow();
+        assertEquals("relink-console.corp.contoso.test", consoleIngress.at("/spec/rules/0/host").asText());
+        assertEquals("relink-console.corp.contoso.test", consoleIngress.at("/spec/tls/0/hosts/0").asText());
+        assertEquals("10.20.0.0/16,192.0.2.10/32", consoleIngress.at("/metadata/annotations/nginx.ingress.kubernetes.io~1whitelist-source-range").asText(),
+                "the console is reached only from the operator's networks");
+        JsonNode console = configMap(prod, "relink-console").get("data");
+        assertEquals(List.of("https://login.microsoftonline.com/4f1c2a9e-5b7d-4c3e-9f21-8d6a0b3c7e15/v2.0", "6a1e4c1b-7d0c-4b8e-9a55-2f3e4d5c6b7a", "roles",
+                "https://git.contoso.test/platform/relink/blob/v1.0.0/deploy/README.md#relinkdeadletterqueuegrowing"), List.of(
+                        console.get("QUARKUS_OIDC_AUTH_SERVER_URL").asText(), console.get("QUARKUS_OIDC_CLIENT_ID").asText(),
+                        console.get("RELINK_CONSOLE_ROLES_CLAIM").asText(), console.get("RELINK_CONSOLE_RUNBOOK_URL").asText()));
         assertTrue(ofKind(prod, "ConfigMap").stream().noneMatch(c -> c.at("/metadata/name").asText().startsWith("relink-values")),
                 "the values themselves are not deployed");
 

@@ -10,15 +10,26 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.stream.Collectors;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +43,7 @@ import io.relink.events.Topics;
  * Relink on a broker that requires SCRAM-SHA-512 and ACLs, each service with its own user and only the access the
  * contract gives it: the whole flow works; a service with a wrong password is refused (and says so, staying ready);
  * a client without credentials gets nothing; and a service cannot publish another's events (no forged
- * AccountMigrated from the notifier).
+ * AccountMigrated from the notifier); the console's user counts dead letters and reads none.
  */
 class KafkaSecurityTest {
     @Test
@@ -69,6 +80,33 @@ class KafkaSecurityTest {
                 assertEquals(200, impostor.request("GET", "/q/health/ready", null, null).statusCode());
             }
             assertEquals(200, system.reauth().request("GET", "/q/health/group/kafka", null, null).statusCode(), "the real one is in");
+
+            // The console's user (Describe on the dead-letter topics, as deploy/ grants it) counts what a DLQ holds, as
+            // its problems page does, but cannot read a record (the addresses in it) or write one.
+            send(system, system.kafkaClient(Service.NOTIFIER), Topics.deadLetter(Topics.ACCOUNTS));
+            Map<String, Object> console = new HashMap<>(system.consoleKafkaClient());
+            console.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, system.kafka().bootstrapServers());
+            try (Admin admin = Admin.create(console)) {
+                List<TopicPartition> partitions = admin.describeTopics(List.of(Topics.deadLetter(Topics.ACCOUNTS))).allTopicNames().get()
+                        .get(Topics.deadLetter(Topics.ACCOUNTS)).partitions().stream()
+                        .map(p -> new TopicPartition(Topics.deadLetter(Topics.ACCOUNTS), p.partition())).toList();
+                long end = admin.listOffsets(partitions.stream().collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest()))).all().get().values().stream()
+                        .mapToLong(o -> o.offset()).sum();
+                long start = admin.listOffsets(partitions.stream().collect(Collectors.toMap(p -> p, p -> OffsetSpec.earliest()))).all().get().values()
+                        .stream().mapToLong(o -> o.offset()).sum();
+                assertEquals(1, end - start, "the console counts the dead letter");
+                Map<String, Object> reader = new HashMap<>(console);
+                reader.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+                try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(reader, new StringDeserializer(), new ByteArrayDeserializer())) {
+                    consumer.assign(partitions);
+                    consumer.seekToBeginning(partitions);
+                    assertThrows(TopicAuthorizationException.class, () -> consumer.poll(Duration.ofSeconds(10)), "the console reads no dead letter");
+                }
+            }
+            ExecutionException consoleWrite = assertThrows(ExecutionException.class,
+                    () -> send(system, system.consoleKafkaClient(), Topics.deadLetter(Topics.ACCOUNTS)));
+            // Refused as an idempotent producer (no cluster IdempotentWrite) before the topic is even asked about.
+            assertInstanceOf(AuthorizationException.class, consoleWrite.getCause());
         }
     }
 
