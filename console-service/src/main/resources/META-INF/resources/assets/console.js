@@ -1,8 +1,19 @@
-// The console works without this script; it adds: live scan progress, the shared pause state, and keeping what was
-// typed when a session has ended (the form is not sent into a sign-in redirect: the page signs in again, then refills).
+// The console works without this script; it adds: times in the reader's own time zone, live scan progress, the shared
+// pause state, and keeping what was typed when a session has ended (the form is not sent into a sign-in redirect: the
+// page signs in again, then refills).
 "use strict";
 (function () {
   var AJAX = { "X-Requested-With": "JavaScript" };
+
+  // The server writes UTC; the reader sees their own time, with UTC kept as the tooltip.
+  var LOCAL_TIME = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "medium" });
+  document.querySelectorAll("time[datetime]").forEach(function (time) {
+    var at = new Date(time.dateTime);
+    if (!isNaN(at)) {
+      time.title = time.textContent;
+      time.textContent = LOCAL_TIME.format(at);
+    }
+  });
 
   function draftKey(field) {
     return "relink-draft:" + location.pathname + ":" + (field.form ? field.form.getAttribute("action") : "") + ":" + field.name;

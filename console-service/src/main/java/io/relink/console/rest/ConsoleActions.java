@@ -10,6 +10,7 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestPath;
 
+import io.relink.console.client.NotifierApi;
 import io.relink.console.service.Campaign;
 import io.relink.console.service.Person;
 import io.relink.console.service.ServiceCall;
@@ -48,15 +49,20 @@ public class ConsoleActions {
     @POST
     @Path("/domains/{domain}/approve")
     public Response approve(@RestPath String domain) {
-        return act(domainPage(domain), "approve " + domain,
-                () -> "Approved " + campaign.approveDomain(domain).approved() + " accounts of " + domain + "; their emails go out now.");
+        return act(domainPage(domain), "approve " + domain, () -> {
+            int approved = campaign.approveDomain(domain).approved();
+            return "Approved " + accounts(approved) + " of " + domain + "; " + whenTheyGoOut(campaign.domain(domain));
+        });
     }
 
     @POST
     @Path("/approvals/all")
     public Response approveAll() {
-        return act("/console/domains", "approve every awaiting account",
-                () -> "Approved " + campaign.approveAll().approved() + " accounts of every domain; their emails go out now.");
+        return act("/console/domains", "approve every awaiting account", () -> {
+            int approved = campaign.approveAll().approved();
+            return "Approved " + accounts(approved) + " of every domain; " + (campaign.state().paused()
+                    ? "their emails go out when sending resumes." : "their emails go out now (excluded and on-premises domains stay held).");
+        });
     }
 
     @POST
@@ -121,6 +127,21 @@ public class ConsoleActions {
             campaign.resend(notificationId);
             return "The email is being sent again.";
         });
+    }
+
+    /** What an approval leads to, so the notice never promises emails that a pause or the domain's policy holds. */
+    private String whenTheyGoOut(NotifierApi.Domain domain) {
+        if ("EXCLUDE".equals(domain.policy())) {
+            return "their emails stay held while the domain is excluded.";
+        }
+        if ("ON_PREMISES".equals(domain.classification()) && !"INCLUDE".equals(domain.policy())) {
+            return "their emails stay held: the domain is on-premises (Include it to email them).";
+        }
+        return campaign.state().paused() ? "their emails go out when sending resumes." : "their emails go out now.";
+    }
+
+    private static String accounts(long count) {
+        return count == 1 ? "1 account" : count + " accounts";
     }
 
     private static String domainPage(String domain) {

@@ -34,6 +34,11 @@ public final class Charts {
      */
     public record Daily(List<Column> columns, int columnWidth, long total, long remaining, LocalDate deadline, Long daysLeft,
             Long neededPerDay, Integer neededY, long max) {
+        /** Where the needed pace's label sits: just above its line, inside the chart. */
+        public Integer neededLabelY() {
+            return neededY == null ? null : Math.max(12, neededY - 4);
+        }
+
         public boolean hasDeadline() {
             return deadline != null;
         }

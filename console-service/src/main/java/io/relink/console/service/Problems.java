@@ -28,11 +28,18 @@ public final class Problems {
         return REFUSAL_ADVICE.getOrDefault(refusal, "See reauth-service/README.md for what this refusal means.");
     }
 
-    /** Failed or bounced emails grouped by their error, most frequent first. */
+    /** An email address in a server's reply ("550 5.1.1 <bob@contoso.com>: no such user"), bracketed or not. */
+    private static final java.util.regex.Pattern ADDRESS = java.util.regex.Pattern.compile("<[^<>\\s]+@[^<>\\s]+>|[^\\s<>:;,()\\[\\]]+@[^\\s<>:;,()\\[\\]]*[^\\s<>:;,()\\[\\].]");
+
+    /**
+     * Failed or bounced emails grouped by their error, most frequent first. Servers name the refused address in their
+     * reply; it is replaced by {@code <address>} so one cause is one group, not one group per user.
+     */
     public static List<Group> byReason(List<NotifierApi.Notification> emails, boolean bounced) {
         Map<String, List<NotifierApi.Notification>> groups = new LinkedHashMap<>();
         for (NotifierApi.Notification n : emails) {
-            String reason = n.lastError() == null || n.lastError().isBlank() ? "(no reason given)" : n.lastError();
+            String reason = n.lastError() == null || n.lastError().isBlank() ? "(no reason given)"
+                    : ADDRESS.matcher(n.lastError()).replaceAll("<address>");
             groups.computeIfAbsent(reason, r -> new ArrayList<>()).add(n);
         }
         String advice = bounced
