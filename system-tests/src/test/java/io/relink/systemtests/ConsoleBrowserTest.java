@@ -60,6 +60,8 @@ class ConsoleBrowserTest {
                 .adminKey("console-test-admin-key")
                 .approvalRequired()
                 .console()
+                // Our own SMTP server, so a domain's mail server can refuse its users (a bounce) until "fixed".
+                .unreliableSmtp()
                 // Pages slow enough to watch a scan's progress, emails slow enough to pause mid-send.
                 .sandbox("relink.sandbox.faults.latency", "200ms")
                 .config(Service.SCANNER, "relink.scan.page-size", "5")
@@ -120,7 +122,8 @@ class ConsoleBrowserTest {
     @Test
     @Order(3)
     void approvingOneDomainEmailsOnlyItsUsers() {
-        JsonNode chosen = domains().stream().filter(d -> d.get("counts").get("awaitingApproval").asLong() > 0
+        // A domain of several users (the page's wording for one is "1 account").
+        JsonNode chosen = domains().stream().filter(d -> d.get("counts").get("awaitingApproval").asLong() > 1
                 && "EXCHANGE_ONLINE".equals(d.get("classification").asText())).findFirst().orElseThrow();
         String domain = chosen.get("domain").asText();
         long users = chosen.get("counts").get("awaitingApproval").asLong();
@@ -133,7 +136,7 @@ class ConsoleBrowserTest {
             chrome.waitFor(d -> d.getCurrentUrl().endsWith("/console/domains/" + domain));
             chrome.screenshot("console-domain");
             chrome.press("Approve " + users + " accounts", d -> d.getCurrentUrl().contains("notice="));
-            assertTrue(chrome.text().contains("Approved " + users + " accounts of " + domain), chrome.text());
+            assertTrue(chrome.text().contains("Approved " + users + " accounts of " + domain + "; their emails go out now."), chrome.text());
 
             await().atMost(Duration.ofMinutes(1)).until(() -> recipients().size() == users);
             assertEquals(Set.of(domain), recipients().stream().map(r -> r.substring(r.indexOf('@') + 1)).collect(Collectors.toSet()),
@@ -148,6 +151,90 @@ class ConsoleBrowserTest {
 
     @Test
     @Order(4)
+    void anOperatorSetsADomainsLanguageAndExcludesItUntilPutBack() throws Exception {
+        JsonNode chosen = domains().stream().filter(d -> d.get("counts").get("awaitingApproval").asLong() > 0
+                && "EXCHANGE_ONLINE".equals(d.get("classification").asText())).findFirst().orElseThrow();
+        String domain = chosen.get("domain").asText();
+        long awaiting = chosen.get("counts").get("awaitingApproval").asLong();
+        try (Chromium chrome = signedIn(IdentityProvider.OPERATOR, "/domains/" + domain)) {
+            new org.openqa.selenium.support.ui.Select(chrome.driver().findElement(By.name("locale"))).selectByValue("de");
+            chrome.press("Set language", d -> d.getCurrentUrl().contains("notice="));
+            assertEquals("de", domain(domain).get("locale").asText());
+            // Its users' email is now German, as the preview shows (read inside its sandboxed frame).
+            chrome.driver().findElement(By.linkText("Its accounts")).click();
+            chrome.waitFor(d -> d.getCurrentUrl().contains("q="));
+            chrome.driver().findElement(By.cssSelector("#accounts a[href^='/console/accounts/']")).click();
+            chrome.waitFor(d -> d.getCurrentUrl().contains("/console/accounts/"));
+            chrome.driver().switchTo().frame(chrome.driver().findElement(By.cssSelector("iframe.preview")));
+            chrome.waitFor(d -> d.findElement(By.tagName("body")).getText().contains("Verbinden Sie Ihr Postfach erneut"));
+            chrome.driver().switchTo().defaultContent();
+
+            // Excluded, its users stay unemailed even once approved; put back, they are emailed, in German.
+            chrome.open(console + "/domains/" + domain);
+            chrome.press("Exclude", d -> d.getCurrentUrl().contains("notice="));
+            String policy = chrome.driver().findElement(By.id("policy")).getText();
+            assertTrue(policy.startsWith("EXCLUDE") && policy.contains("Olivia Operator"), policy);
+            chrome.press("Approve " + awaiting + (awaiting == 1 ? " account" : " accounts"), d -> d.getCurrentUrl().contains("notice="));
+            assertTrue(chrome.text().contains("their emails stay held while the domain is excluded"), "no promise of emails: " + chrome.text());
+            assertEquals(awaiting, domain(domain).get("counts").get("approved").asLong());
+            await().atMost(Duration.ofSeconds(20)).until(() -> domain(domain).get("counts").get("held").asLong() == awaiting);
+            chrome.screenshot("console-domain-excluded");
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                    .until(() -> recipients().stream().noneMatch(r -> r.endsWith("@" + domain)));
+
+            chrome.press("Back to its classification", d -> d.getCurrentUrl().contains("notice="));
+            assertTrue(chrome.driver().findElement(By.id("policy")).getText().startsWith("default"));
+            await().atMost(Duration.ofMinutes(1)).until(() -> recipients().stream().filter(r -> r.endsWith("@" + domain)).count() == awaiting);
+            for (jakarta.mail.internet.MimeMessage m : system.mail().receivedMessages()) {
+                if (m.getAllRecipients()[0].toString().toLowerCase(Locale.ROOT).endsWith("@" + domain)) {
+                    assertTrue(m.getSubject().startsWith("Handlungsbedarf: Verbinden Sie Ihr Postfach erneut"), m.getSubject());
+                }
+            }
+            assertEquals(List.of(), chrome.cspViolations());
+        }
+    }
+
+    @Test
+    @Order(5)
+    void aBouncedEmailShowsOnProblemsWithWhatToDoAndIsResentOnceFixed() {
+        // The smallest domain still awaiting: its mail server refuses its users for good (550) until it is "fixed".
+        JsonNode chosen = domains().stream().filter(d -> d.get("counts").get("awaitingApproval").asLong() > 0
+                && "EXCHANGE_ONLINE".equals(d.get("classification").asText()))
+                .min(java.util.Comparator.comparingLong(d -> d.get("counts").get("awaitingApproval").asLong())).orElseThrow();
+        String domain = chosen.get("domain").asText();
+        long users = chosen.get("counts").get("awaitingApproval").asLong();
+        system.unreliableSmtp().refuseRecipients(address -> address.toLowerCase(Locale.ROOT).endsWith("@" + domain));
+        try (Chromium chrome = signedIn(IdentityProvider.OPERATOR, "/domains/" + domain)) {
+            chrome.press("Approve " + users + (users == 1 ? " account" : " accounts"), d -> d.getCurrentUrl().contains("notice="));
+            await().atMost(Duration.ofMinutes(1)).until(() -> domain(domain).get("counts").get("bounced").asLong() == users);
+
+            chrome.open(console + "/problems");
+            String problems = chrome.text();
+            assertTrue(problems.contains(users + " × ") && problems.contains("550"), problems);
+            chrome.screenshot("console-problems-bounced");
+            chrome.driver().findElement(By.xpath("//h2[starts-with(normalize-space(), 'Bounced')]/following-sibling::section[1]//a")).click();
+            chrome.waitFor(d -> d.getCurrentUrl().contains("/console/accounts/"));
+            String email = chrome.heading().toLowerCase(Locale.ROOT);
+            assertTrue(chrome.driver().findElement(By.id("emails")).getText().contains("BOUNCED"));
+
+            system.unreliableSmtp().refuseRecipients(address -> false);
+            chrome.press("Resend", d -> d.getCurrentUrl().contains("notice="));
+            await().atMost(Duration.ofSeconds(30)).until(() -> recipients().contains(email));
+            chrome.open(chrome.driver().getCurrentUrl().replaceAll("\\?.*", ""));
+            assertTrue(chrome.driver().findElement(By.id("emails")).getText().contains("SENT"), chrome.driver().findElement(By.id("emails")).getText());
+            assertEquals(List.of(), chrome.cspViolations());
+        } finally {
+            system.unreliableSmtp().refuseRecipients(address -> false);
+        }
+        // The rest of that domain's bounced users are resent through the API, so later counts add up.
+        for (JsonNode n : bouncedEmails()) {
+            system.notifier().call("POST", "/api/notifications/" + n.get("id").asText() + "/resend", system.adminKey());
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> recipients().stream().filter(r -> r.endsWith("@" + domain)).distinct().count() == users);
+    }
+
+    @Test
+    @Order(6)
     void pausingMidSendStopsSendingAndResumeGoesOn() {
         try (Chromium chrome = signedIn(IdentityProvider.OPERATOR, "/domains")) {
             chrome.press("Approve every awaiting account", d -> d.getCurrentUrl().contains("notice="));
@@ -177,7 +264,7 @@ class ConsoleBrowserTest {
     }
 
     @Test
-    @Order(5)
+    @Order(7)
     void accountsProblemsAndExportsShowWhatHappened() throws Exception {
         String email = recipients().get(0);
         try (Chromium chrome = signedIn(IdentityProvider.OPERATOR, "/accounts")) {
@@ -207,7 +294,7 @@ class ConsoleBrowserTest {
     }
 
     @Test
-    @Order(6)
+    @Order(8)
     void aViewerSeesNoControlsAndChangingRequestsGet403() {
         try (Chromium chrome = signedIn(IdentityProvider.VIEWER, "/campaign")) {
             for (String page : PAGES) {
@@ -228,7 +315,7 @@ class ConsoleBrowserTest {
     }
 
     @Test
-    @Order(7)
+    @Order(9)
     void anEndedSessionSignsInAgainAndKeepsWhatWasTyped() {
         IdentityProvider idp = system.identityProvider();
         idp.issueTokensLasting(Duration.ofSeconds(4));
@@ -256,7 +343,7 @@ class ConsoleBrowserTest {
     }
 
     @Test
-    @Order(8)
+    @Order(10)
     void aForgedCrossSitePostIsRefused() throws Exception {
         // Another site's page that posts to the console as soon as it loads, in the browser of a signed-in operator.
         HttpServer attacker = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -277,6 +364,22 @@ class ConsoleBrowserTest {
             assertFalse(chrome.text().contains("Paused"), chrome.text());
         } finally {
             attacker.stop(0);
+        }
+    }
+
+    @Test
+    @Order(11)
+    void onAPhoneEveryPageFitsItsWidthAndTablesScrollInside() {
+        try (Chromium chrome = signedIn(IdentityProvider.OPERATOR, "")) {
+            chrome.driver().manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
+            for (String page : PAGES) {
+                chrome.open(console + page);
+                Object overflow = ((org.openqa.selenium.JavascriptExecutor) chrome.driver()).executeScript(
+                        "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
+                assertEquals(0L, overflow, "the page " + page + " is wider than the phone");
+                assertTrue(chrome.driver().findElement(By.linkText("Problems")).isDisplayed(), "the navigation is on " + page);
+                chrome.screenshot("console-phone" + (page.isEmpty() ? "-overview" : page.replace('/', '-')));
+            }
         }
     }
 
@@ -348,6 +451,20 @@ class ConsoleBrowserTest {
         try {
             return List.copyOf(JSON.readTree(system.notifier().call("GET", "/api/domains", system.adminKey())).findParents("domain")).stream()
                     .filter(n -> n.has("counts")).toList();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private JsonNode domain(String domain) {
+        return domains().stream().filter(d -> d.get("domain").asText().equals(domain)).findFirst().orElseThrow();
+    }
+
+    private List<JsonNode> bouncedEmails() {
+        try {
+            List<JsonNode> items = new java.util.ArrayList<>();
+            JSON.readTree(system.notifier().call("GET", "/api/notifications?status=BOUNCED", system.adminKey())).forEach(items::add);
+            return items;
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
