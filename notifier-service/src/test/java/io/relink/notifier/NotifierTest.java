@@ -204,7 +204,8 @@ class NotifierTest {
                 Notification.Status.FAILED, initial));
 
         admin().queryParam("status", "FAILED").get("/api/notifications").then().statusCode(200)
-                .body("find { it.id == '" + initial + "' }.lastError", equalTo("refused"));
+                .body("find { it.id == '" + initial + "' }.lastError", equalTo("refused"))
+                .body("find { it.id == '" + initial + "' }.email", equalTo(detected.email()));
         // Operators are alerted on it (RelinkEmailsGivenUp) from the gauge the recovery job refreshes.
         await().atMost(WAIT).until(() -> givenUpGauge() >= 1);
         admin().post("/api/notifications/" + initial + "/resend").then().statusCode(202).body("status", equalTo("PENDING"));

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -212,9 +213,15 @@ class ConsoleBrowserTest {
             String problems = chrome.text();
             assertTrue(problems.contains(users + " × ") && problems.contains("550"), problems);
             chrome.screenshot("console-problems-bounced");
-            chrome.driver().findElement(By.xpath("//h2[starts-with(normalize-space(), 'Bounced')]/following-sibling::section[1]//a")).click();
+            // Each bounced user is listed by the address support knows them by, and links to their account.
+            WebElement bounced = chrome.driver()
+                    .findElement(By.xpath("//h2[starts-with(normalize-space(), 'Bounced')]/following-sibling::section[1]//a"));
+            String shown = bounced.getText().toLowerCase(Locale.ROOT);
+            assertTrue(shown.endsWith("@" + domain), "a bounced user is shown by address: " + shown);
+            bounced.click();
             chrome.waitFor(d -> d.getCurrentUrl().contains("/console/accounts/"));
             String email = chrome.heading().toLowerCase(Locale.ROOT);
+            assertEquals(shown, email);
             assertTrue(chrome.driver().findElement(By.id("emails")).getText().contains("BOUNCED"));
 
             system.unreliableSmtp().refuseRecipients(address -> false);
@@ -408,7 +415,7 @@ class ConsoleBrowserTest {
     }
 
     private static Integer progress(WebDriver d) {
-        List<org.openqa.selenium.WebElement> bars = d.findElements(By.id("scan-progress"));
+        List<WebElement> bars = d.findElements(By.id("scan-progress"));
         if (bars.isEmpty()) {
             return null;
         }

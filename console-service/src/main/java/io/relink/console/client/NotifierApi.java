@@ -39,7 +39,7 @@ public interface NotifierApi {
             Instant policyAt, String locale, DomainCounts counts) {
     }
 
-    record Notification(UUID id, String accountId, String kind, int attempt, String status, Instant dueAt, int tries, int outcomesUnknown,
+    record Notification(UUID id, String accountId, String email, String kind, int attempt, String status, Instant dueAt, int tries, int outcomesUnknown,
             String lastError, String messageId, Instant sentAt, Instant createdAt, String heldReason) {
     }
 

@@ -74,8 +74,8 @@ public class ConsoleExports {
     @Path("/emails-{status:failed|bounced}.csv")
     public Response emails(@PathParam("status") String status) {
         List<NotifierApi.Notification> emails = campaign.emailsWithStatus(status.toUpperCase(java.util.Locale.ROOT));
-        return csv("emails-" + status, List.of("notification_id", "account_id", "kind", "attempt", "status", "created_at", "tries", "last_error"),
-                emails.stream().map(n -> List.<Object>of(n.id(), n.accountId(), n.kind(), n.attempt(), n.status(), n.createdAt(), n.tries(),
+        return csv("emails-" + status, List.of("notification_id", "account_id", "email", "kind", "attempt", "status", "created_at", "tries", "last_error"),
+                emails.stream().map(n -> List.<Object>of(n.id(), n.accountId(), nz(n.email()), n.kind(), n.attempt(), n.status(), n.createdAt(), n.tries(),
                         nz(n.lastError()))).toList());
     }
 

@@ -26,7 +26,7 @@ class ProblemsTest {
     }
 
     private static Notification bounce(String error) {
-        return new Notification(UUID.randomUUID(), "grant-" + UUID.randomUUID(), "INITIAL", 0, "BOUNCED", Instant.EPOCH, 1, 0, error, null, null,
+        return new Notification(UUID.randomUUID(), "grant-" + UUID.randomUUID(), "someone@contoso.example", "INITIAL", 0, "BOUNCED", Instant.EPOCH, 1, 0, error, null, null,
                 Instant.EPOCH, null);
     }
 }

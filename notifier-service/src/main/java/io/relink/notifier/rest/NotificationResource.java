@@ -3,11 +3,14 @@ package io.relink.notifier.rest;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.panache.common.Sort;
 import io.relink.notifier.model.Notification;
+import io.relink.notifier.model.Recipient;
 import io.relink.notifier.service.Notifications;
 import io.relink.platform.rest.AccountIds;
 import io.relink.platform.rest.ApiError;
@@ -27,13 +30,16 @@ import jakarta.ws.rs.core.Response;
 public class NotificationResource {
     private static final int MAX = 500;
 
-    /** An email; {@code heldReason} says why a {@code HELD} one may not go out yet ({@code ON_PREMISES}: not affected). */
-    public record NotificationView(UUID id, String accountId, Notification.Kind kind, int attempt, Notification.Status status,
+    /**
+     * An email, with the address it goes to (operators act on addresses, not account ids); {@code heldReason} says why a
+     * {@code HELD} one may not go out yet ({@code ON_PREMISES}: not affected).
+     */
+    public record NotificationView(UUID id, String accountId, String email, Notification.Kind kind, int attempt, Notification.Status status,
             Instant dueAt, int tries, int outcomesUnknown, String lastError, String messageId, Instant sentAt, Instant createdAt,
             Notification.HoldReason heldReason) {
-        static NotificationView of(Notification n) {
-            return new NotificationView(n.id, n.accountId, n.kind, n.attempt, n.status, n.dueAt, n.tries, n.outcomesUnknown, n.lastError,
-                    n.messageId, n.sentAt, n.createdAt, n.status == Notification.Status.HELD ? n.heldReason : null);
+        static NotificationView of(Notification n, String email) {
+            return new NotificationView(n.id, n.accountId, email, n.kind, n.attempt, n.status, n.dueAt, n.tries, n.outcomesUnknown,
+                    n.lastError, n.messageId, n.sentAt, n.createdAt, n.status == Notification.Status.HELD ? n.heldReason : null);
         }
     }
 
@@ -58,8 +64,11 @@ public class NotificationResource {
                     : accountId != null ? "accountId = ?1" : "status = ?1";
             Object[] params = accountId != null && filter != null ? new Object[] { accountId, filter }
                     : new Object[] { accountId != null ? accountId : filter };
-            return Notification.<Notification>find(query, Sort.descending("createdAt"), params).page(0, MAX).list()
-                    .stream().map(NotificationView::of).toList();
+            List<Notification> found = Notification.<Notification>find(query, Sort.descending("createdAt"), params).page(0, MAX).list();
+            List<String> accountIds = found.stream().map(n -> n.accountId).distinct().toList();
+            Map<String, String> emails = accountIds.isEmpty() ? Map.of()
+                    : Recipient.<Recipient>list("accountId in ?1", accountIds).stream().collect(Collectors.toMap(r -> r.accountId, r -> r.email));
+            return found.stream().map(n -> NotificationView.of(n, emails.get(n.accountId))).toList();
         });
     }
 
@@ -74,10 +83,17 @@ public class NotificationResource {
             throw new InvalidRequestException("a notification id is a UUID");
         }
         return notifications.resend(notificationId)
-                .map(n -> n.status == Notification.Status.PENDING ? Response.accepted(NotificationView.of(n)).build()
+                .map(n -> n.status == Notification.Status.PENDING ? Response.accepted(NotificationView.of(n, emailOf(n.accountId))).build()
                         : Response.status(Response.Status.CONFLICT).entity(new ApiError("not_failed",
                                 "only FAILED or BOUNCED notifications are resent; this one is " + n.status)).build())
                 .orElse(Response.status(Response.Status.NOT_FOUND).entity(new ApiError("not_found", "no notification " + id)).build());
+    }
+
+    private static String emailOf(String accountId) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Recipient recipient = Recipient.findById(accountId);
+            return recipient == null ? null : recipient.email;
+        });
     }
 
     private static Notification.Status status(String value) {
