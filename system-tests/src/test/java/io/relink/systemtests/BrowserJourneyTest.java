@@ -70,7 +70,7 @@ class BrowserJourneyTest {
         probe = new RelinkProbe(system);
         Set<String> affected = probe.affected();
         probe.awaitScanEnd(probe.startScan(), "COMPLETED", Duration.ofMinutes(2));
-        await().atMost(Duration.ofMinutes(2)).until(() -> probe.reauthEmails().size() == affected.size());
+        probe.awaitEveryoneEmailed(affected, Duration.ofMinutes(3));
         emails = new ArrayList<>(probe.reauthEmails().values().stream().map(m -> m.get(0)).toList());
         assertTrue(emails.size() >= 6, "enough users for the journeys: " + emails.size());
     }

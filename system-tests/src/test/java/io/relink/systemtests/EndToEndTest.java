@@ -233,7 +233,7 @@ class EndToEndTest {
         affected.removeAll(onPremises);
         assertTrue(affected.size() >= 50, "enough accounts to run side by side: " + affected.size());
 
-        await().atMost(Duration.ofMinutes(2)).until(() -> probe.reauthEmails().size() == affected.size());
+        probe.awaitEveryoneEmailed(affected, Duration.ofMinutes(3));
         Map<String, List<MimeMessage>> emails = probe.reauthEmails();
         Map<String, String> idsByEmail = probe.accountIdsByEmail();
         emails.forEach((to, messages) -> assertEquals(1, messages.size(), to + " got one email, not " + messages.size()));

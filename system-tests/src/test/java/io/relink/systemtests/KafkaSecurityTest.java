@@ -53,7 +53,7 @@ class KafkaSecurityTest {
             RelinkProbe probe = new RelinkProbe(system);
             Set<String> affected = probe.affected();
             probe.awaitScanEnd(probe.startScan(), "COMPLETED", Duration.ofMinutes(2));
-            await().atMost(Duration.ofMinutes(2)).until(() -> probe.reauthEmails().size() == affected.size());
+            probe.awaitEveryoneEmailed(affected, Duration.ofMinutes(3));
             String user = probe.reauthEmails().keySet().iterator().next();
             RelinkProbe.reconnect(RelinkProbe.linkIn(probe.reauthEmails().get(user).get(0)));
             String account = probe.accountIdsByEmail().get(user);

@@ -201,11 +201,42 @@ final class RelinkProbe {
     }
 
     /**
+     * Waits until every affected account's user has a reauth email. When they do not, the failure says whose is
+     * missing, what the notifier holds for them and what its log warned of, since a CI run keeps no service logs.
+     */
+    void awaitEveryoneEmailed(Set<String> affected, Duration within) {
+        try {
+            await().atMost(within).until(() -> reauthEmails().size() == affected.size());
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError(whyNotEmailed(affected), e);
+        }
+    }
+
+    private String whyNotEmailed(Set<String> affected) {
+        Set<String> emailed = reauthEmails().keySet();
+        StringBuilder why = new StringBuilder(emailed.size() + " of " + affected.size() + " affected users emailed");
+        accountIdsByEmail().forEach((email, id) -> {
+            if (affected.contains(id) && !emailed.contains(email.toLowerCase(java.util.Locale.ROOT))) {
+                why.append("\n  ").append(id).append(" <").append(email).append(">: ")
+                        .append(system.notifier().call("GET", "/api/notifications?accountId=" + id, system.adminKey()));
+            }
+        });
+        try (java.util.stream.Stream<String> lines = java.nio.file.Files.lines(system.notifier().log())) {
+            List<String> warnings = lines.filter(l -> l.contains("WARN") || l.contains("ERROR")).toList();
+            why.append("\nthe notifier's last warnings:");
+            warnings.subList(Math.max(0, warnings.size() - 30), warnings.size()).forEach(l -> why.append("\n  ").append(l));
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            why.append("\nthe notifier's log is unreadable: ").append(e);
+        }
+        return why.toString();
+    }
+
+    /**
      * Waits until every affected user has an email and no initial email is still waiting to go out (reminders wait
      * days), so a late repeat would already be in the mailbox.
      */
     void awaitEveryInitialEmailSent(Set<String> affected) {
-        await().atMost(Duration.ofMinutes(4)).until(() -> reauthEmails().size() == affected.size());
+        awaitEveryoneEmailed(affected, Duration.ofMinutes(4));
         await().atMost(Duration.ofMinutes(1)).until(() -> initialEmailsWithStatus("PENDING") + initialEmailsWithStatus("SENDING") == 0);
     }
 
