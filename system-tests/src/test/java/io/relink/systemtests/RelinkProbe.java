@@ -3,19 +3,25 @@ package io.relink.systemtests;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
+import org.awaitility.core.ConditionTimeoutException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -131,7 +137,7 @@ final class RelinkProbe {
         for (String line : csv("")) {
             String[] cells = line.split(",", -1);
             if (!cells[0].equals("account_id")) {
-                byEmail.put(cells[1].toLowerCase(java.util.Locale.ROOT), cells[0]);
+                byEmail.put(cells[1].toLowerCase(Locale.ROOT), cells[0]);
             }
         }
         return byEmail;
@@ -191,7 +197,7 @@ final class RelinkProbe {
         for (MimeMessage m : system.mail().receivedMessages()) {
             if (!isConfirmation(m)) {
                 try {
-                    byRecipient.computeIfAbsent(m.getAllRecipients()[0].toString().toLowerCase(java.util.Locale.ROOT), k -> new ArrayList<>()).add(m);
+                    byRecipient.computeIfAbsent(m.getAllRecipients()[0].toString().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(m);
                 } catch (MessagingException e) {
                     throw new AssertionError(e);
                 }
@@ -207,7 +213,7 @@ final class RelinkProbe {
     void awaitEveryoneEmailed(Set<String> affected, Duration within) {
         try {
             await().atMost(within).until(() -> reauthEmails().size() == affected.size());
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
+        } catch (ConditionTimeoutException e) {
             throw new AssertionError(whyNotEmailed(affected), e);
         }
     }
@@ -216,16 +222,16 @@ final class RelinkProbe {
         Set<String> emailed = reauthEmails().keySet();
         StringBuilder why = new StringBuilder(emailed.size() + " of " + affected.size() + " affected users emailed");
         accountIdsByEmail().forEach((email, id) -> {
-            if (affected.contains(id) && !emailed.contains(email.toLowerCase(java.util.Locale.ROOT))) {
+            if (affected.contains(id) && !emailed.contains(email)) {
                 why.append("\n  ").append(id).append(" <").append(email).append(">: ")
                         .append(system.notifier().call("GET", "/api/notifications?accountId=" + id, system.adminKey()));
             }
         });
-        try (java.util.stream.Stream<String> lines = java.nio.file.Files.lines(system.notifier().log())) {
+        try (Stream<String> lines = Files.lines(system.notifier().log())) {
             List<String> warnings = lines.filter(l -> l.contains("WARN") || l.contains("ERROR")).toList();
             why.append("\nthe notifier's last warnings:");
             warnings.subList(Math.max(0, warnings.size() - 30), warnings.size()).forEach(l -> why.append("\n  ").append(l));
-        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException e) {
             why.append("\nthe notifier's log is unreadable: ").append(e);
         }
         return why.toString();
@@ -357,7 +363,7 @@ final class RelinkProbe {
                 }
                 Browser.Page done = browser.submit(browser.submit(linkPage, Map.of()), Map.of("decision", "accept"));
                 return done.says("Your mailbox is reconnected") || done.says("already reconnected");
-            } catch (java.io.IOException dropped) {
+            } catch (IOException dropped) {
                 waitForService.run();
                 return false;
             }

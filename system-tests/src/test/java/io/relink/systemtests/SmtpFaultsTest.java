@@ -95,7 +95,7 @@ class SmtpFaultsTest {
             for (JsonNode n : failed) {
                 system.notifier().call("POST", "/api/notifications/" + n.get("id").asText() + "/resend", system.adminKey());
             }
-            await().atMost(Duration.ofMinutes(1)).until(() -> probe.reauthEmails().size() == affected.size());
+            probe.awaitEveryoneEmailed(affected, Duration.ofMinutes(1));
         }
     }
 

@@ -64,11 +64,7 @@ public class NotificationResource {
                     : accountId != null ? "accountId = ?1" : "status = ?1";
             Object[] params = accountId != null && filter != null ? new Object[] { accountId, filter }
                     : new Object[] { accountId != null ? accountId : filter };
-            List<Notification> found = Notification.<Notification>find(query, Sort.descending("createdAt"), params).page(0, MAX).list();
-            List<String> accountIds = found.stream().map(n -> n.accountId).distinct().toList();
-            Map<String, String> emails = accountIds.isEmpty() ? Map.of()
-                    : Recipient.<Recipient>list("accountId in ?1", accountIds).stream().collect(Collectors.toMap(r -> r.accountId, r -> r.email));
-            return found.stream().map(n -> NotificationView.of(n, emails.get(n.accountId))).toList();
+            return views(Notification.<Notification>find(query, Sort.descending("createdAt"), params).page(0, MAX).list());
         });
     }
 
@@ -83,17 +79,19 @@ public class NotificationResource {
             throw new InvalidRequestException("a notification id is a UUID");
         }
         return notifications.resend(notificationId)
-                .map(n -> n.status == Notification.Status.PENDING ? Response.accepted(NotificationView.of(n, emailOf(n.accountId))).build()
+                .map(n -> n.status == Notification.Status.PENDING
+                        ? Response.accepted(QuarkusTransaction.requiringNew().call(() -> views(List.of(n)).get(0))).build()
                         : Response.status(Response.Status.CONFLICT).entity(new ApiError("not_failed",
                                 "only FAILED or BOUNCED notifications are resent; this one is " + n.status)).build())
                 .orElse(Response.status(Response.Status.NOT_FOUND).entity(new ApiError("not_found", "no notification " + id)).build());
     }
 
-    private static String emailOf(String accountId) {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            Recipient recipient = Recipient.findById(accountId);
-            return recipient == null ? null : recipient.email;
-        });
+    /** The emails with their recipients' addresses, read in one query; inside a transaction. */
+    private static List<NotificationView> views(List<Notification> found) {
+        List<String> accountIds = found.stream().map(n -> n.accountId).distinct().toList();
+        Map<String, String> emails = accountIds.isEmpty() ? Map.of()
+                : Recipient.<Recipient>list("accountId in ?1", accountIds).stream().collect(Collectors.toMap(r -> r.accountId, r -> r.email));
+        return found.stream().map(n -> NotificationView.of(n, emails.get(n.accountId))).toList();
     }
 
     private static Notification.Status status(String value) {
