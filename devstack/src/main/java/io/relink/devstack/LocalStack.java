@@ -64,7 +64,7 @@ public final class LocalStack {
         System.out.println("  funnel:   " + auth + system.scanner().url("/api/summary"));
         System.out.println("  scans:    " + auth + system.scanner().url("/api/scans"));
         System.out.println("  accounts: " + auth + "'" + system.scanner().url("/api/accounts?status=MIGRATED") + "'");
-        System.out.println("  emails:   " + auth + system.notifier().url("/api/notifications/<account id>"));
+        System.out.println("  emails:   " + auth + "'" + system.notifier().url("/api/notifications?accountId=<account id>") + "'");
         System.out.println("  services: scanner " + system.scanner().baseUrl() + ", notifier " + system.notifier().baseUrl()
                 + ", reauth " + system.reauth().baseUrl() + " (each has /q/health, /q/metrics, /q/swagger-ui)");
         System.out.println("  sandbox:  " + system.sandbox().baseUrl() + "/sandbox/ground-truth?api=" + api);
