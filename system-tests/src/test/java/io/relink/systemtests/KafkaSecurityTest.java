@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,6 +25,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
@@ -60,8 +62,7 @@ class KafkaSecurityTest {
             await().atMost(Duration.ofMinutes(1)).until(() -> probe.accountsWithStatus("MIGRATED").equals(Set.of(account)));
 
             // The notifier's user may write notifications, not migrations: no forged AccountMigrated.
-            ExecutionException forged = assertThrows(ExecutionException.class, () -> send(system, system.kafkaClient(Service.NOTIFIER), Topics.MIGRATIONS));
-            assertInstanceOf(TopicAuthorizationException.class, forged.getCause());
+            assertInstanceOf(TopicAuthorizationException.class, refusal(system, system.kafkaClient(Service.NOTIFIER), Topics.MIGRATIONS));
             send(system, system.kafkaClient(Service.NOTIFIER), Topics.NOTIFICATIONS);
             // Without credentials, nothing at all.
             assertThrows(Exception.class, () -> send(system, Map.of(), Topics.MIGRATIONS));
@@ -103,11 +104,27 @@ class KafkaSecurityTest {
                     assertThrows(TopicAuthorizationException.class, () -> consumer.poll(Duration.ofSeconds(10)), "the console reads no dead letter");
                 }
             }
-            ExecutionException consoleWrite = assertThrows(ExecutionException.class,
-                    () -> send(system, system.consoleKafkaClient(), Topics.deadLetter(Topics.ACCOUNTS)));
             // Refused as an idempotent producer (no cluster IdempotentWrite) before the topic is even asked about.
-            assertInstanceOf(AuthorizationException.class, consoleWrite.getCause());
+            assertInstanceOf(AuthorizationException.class, refusal(system, system.consoleKafkaClient(), Topics.deadLetter(Topics.ACCOUNTS)));
         }
+    }
+
+    /**
+     * Why the broker refused one record to {@code topic}. The producer reports a refusal through the send's future,
+     * or from {@code send()} itself when the refusal of its producer id (an idempotent producer without cluster
+     * IdempotentWrite) lands first: about 1 send in 60 on this broker, which once failed CI.
+     */
+    private static Throwable refusal(RelinkSystem system, Map<String, Object> security, String topic) {
+        try {
+            send(system, security, topic);
+        } catch (ExecutionException e) {
+            return e.getCause();
+        } catch (KafkaException e) {
+            return e.getCause() == null ? e : e.getCause();
+        } catch (Exception e) {
+            return e;
+        }
+        return fail("the broker accepted a record to " + topic + " that it should have refused");
     }
 
     /** One record to {@code topic} as the client {@code security} describes, acknowledged or failed within seconds. */
